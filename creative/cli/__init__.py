@@ -1,0 +1,79 @@
+"""The ``creative`` command line: thin commands over library functions.
+
+Each command module parses options, calls one ``creative.*`` function and prints.
+Library errors (:class:`creative.errors.CreativeError`) become one line on stderr
+and exit code 1 (2 for usage); a traceback appears only with ``--debug``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from .. import __version__
+
+app = typer.Typer(
+    name="creative",
+    help="Marketing creative generator: product photo in, ranked on-brand banners out.",
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"creative {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks for errors.", envvar="CREATIVE_DEBUG"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Marketing creative generator: product photo in, ranked on-brand banners out."""
+
+
+def _register() -> None:
+    from . import banner, cutout, demo, models, template
+
+    for mod in (banner, cutout, models, demo):
+        mod.register(app)
+    app.add_typer(template.app, name="template")
+
+
+_register()
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("CREATIVE_DEBUG", "").lower() in ("1", "true", "yes")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app and turn library errors into one-line messages.
+
+    Typer (standalone mode) reports usage errors itself with exit code 2; a
+    :class:`CreativeError` from the library becomes ``error: ...`` and its exit code.
+    """
+    from ..errors import CreativeError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(args)
+    try:
+        app(args=args, prog_name="creative")
+    except CreativeError as e:
+        if debug:
+            raise
+        typer.secho(f"error: {e}", err=True, fg="red")
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        typer.secho("interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # a bug: say so in one line unless --debug
+        if debug:
+            raise
+        typer.secho(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True, fg="red")
+        sys.exit(1)

@@ -1,0 +1,31 @@
+"""``creative demo``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Output folder."),
+    remover: str = typer.Option("u2netp", "--remover", help="Cut-out backend."),
+) -> None:
+    """Render the bundled sample campaign (every template at all 8 sizes, plus proposals) with an index.html."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..demo import run_demo
+
+    with Progress(TextColumn("demo"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+        task = None
+
+        def start(total: int):
+            nonlocal task
+            task = bar.add_task("demo", total=total)
+            return lambda k=1: bar.advance(task, k)
+
+        index = run_demo(out, remover=remover, progress=start)
+    typer.echo(f"demo written to {out}/ — open {index}")

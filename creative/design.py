@@ -1,0 +1,169 @@
+"""One design, end to end: a prepared product + a template + a size -> image, score and manifest.
+
+``prepare_product`` does the per-product work once (cut-out, colours); every
+size, template and variant of that product then reuses it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .color import Palette, Swatch, build_palette, extract_colors
+from .content import Content
+from .layout import Layout, ProductShape, layout
+from .render import Rendered, render, save_image, save_json
+from .score import Score, score
+from .sizes import format_size
+from .template.spec import Template
+
+MANIFEST_VERSION = 1
+LAYOUT_ALPHA_SIDE = 320
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product ready for design: its cached cut-out, colours and opacity shape."""
+
+    photo: Path
+    cutout_path: Path
+    remover: str
+    swatches: tuple[Swatch, ...]
+    shape: ProductShape
+    key: str
+
+
+def _swatches_cached(cutout_path: Path, rgba: Image.Image) -> tuple[Swatch, ...]:
+    side = cutout_path.with_suffix(".palette.json")
+    if side.is_file():
+        try:
+            data = json.loads(side.read_text())
+            return tuple(Swatch(tuple(d["rgb"]), d["weight"], tuple(d["lab"])) for d in data)
+        except (ValueError, KeyError, TypeError):
+            pass
+    sw = tuple(extract_colors(rgba))
+    save_json([{"rgb": list(s.rgb), "weight": s.weight, "lab": list(s.lab)} for s in sw], side)
+    return sw
+
+
+def product_from_cutout(photo: Path, cutout_path: Path, remover: str, key: str) -> Product:
+    with Image.open(cutout_path) as im:
+        rgba = im.convert("RGBA")
+    alpha = rgba.getchannel("A")
+    scale = min(1.0, LAYOUT_ALPHA_SIDE / max(alpha.size))
+    small = alpha.resize((max(1, int(alpha.width * scale)), max(1, int(alpha.height * scale))), Image.Resampling.BOX) if scale < 1 else alpha
+    shape = ProductShape(rgba.size, np.asarray(small).copy())
+    return Product(Path(photo), Path(cutout_path), remover, _swatches_cached(Path(cutout_path), rgba), shape, key)
+
+
+def prepare_product(photo: str | Path, *, remover: str = "u2netp") -> Product:
+    """Cut the product out (cached by content) and read its colours (cached beside the cut-out)."""
+    from .cutout import cut_out
+
+    c = cut_out(photo, remover=remover)
+    return product_from_cutout(Path(photo), c.path, c.remover, c.key)
+
+
+@lru_cache(maxsize=256)
+def palette_for(swatches: tuple[Swatch, ...], scheme: str, tone: str, brand: tuple[str, ...] | None) -> Palette:
+    """Palette for a product; brand colours apply to the 'brand' scheme only."""
+    use_brand = list(brand) if brand and scheme == "brand" else None
+    return build_palette(list(swatches), scheme, tone, brand=use_brand)
+
+
+@dataclass
+class DesignResult:
+    image: Image.Image
+    layout: Layout
+    palette: Palette
+    rendered: Rendered
+    score: Score
+    template: Template
+    variant_index: int
+
+    def manifest(self, product: Product | None, content: Content, extra: dict | None = None) -> dict:
+        elements = []
+        by_id = {t.id: t for t in self.rendered.texts}
+        for e in self.layout.elements:
+            if e.kind == "product" and product is not None:
+                elements.append({"role": "product", "id": e.id, "box": list(e.box), "source": str(product.cutout_path)})
+            elif e.kind == "text" and e.id in by_id:
+                t = by_id[e.id]
+                rec = {
+                    "role": t.role, "id": t.id, "box": list(t.box), "text": t.text, "color": t.color,
+                    "font": t.font, "font_weight": t.weight, "font_size": t.font_size, "contrast": t.contrast,
+                    "contrast_required": t.required, "lines": t.lines,
+                }
+                if e.plate_box:
+                    rec["plate_box"] = list(e.plate_box)
+                if t.underlay:
+                    rec["underlay"] = True
+                if t.truncated:
+                    rec["truncated"] = True
+                elements.append(rec)
+            elif e.kind == "shape":
+                elements.append({"role": "shape", "id": e.id, "box": list(e.box)})
+        data = {
+            "manifest_version": MANIFEST_VERSION,
+            "canvas": list(self.layout.canvas),
+            "size": format_size(self.layout.canvas),
+            "template": self.template.name,
+            "template_version": self.template.version,
+            "aspect": self.layout.aspect,
+            "variant": self.layout.variant,
+            "palette": {"scheme": self.palette.scheme, "tone": self.palette.tone, "roles": self.palette.to_dict()},
+            "score": self.score.to_dict(),
+            "product": {"photo": str(product.photo), "cutout": str(product.cutout_path), "remover": product.remover} if product else None,
+            "content": content.to_dict(),
+            "elements": elements,
+        }
+        if extra:
+            data.update(extra)
+        return data
+
+
+def _alpha_on_canvas(lay: Layout, product: Product | None) -> np.ndarray | None:
+    if product is None or lay.product is None:
+        return None
+    import cv2
+
+    x0, y0, x1, y1 = lay.product.box
+    canvas = np.zeros((lay.canvas[1], lay.canvas[0]), np.uint8)
+    a = cv2.resize(product.shape.alpha, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    cx0, cy0 = max(0, x0), max(0, y0)
+    cx1, cy1 = min(lay.canvas[0], x1), min(lay.canvas[1], y1)
+    canvas[cy0:cy1, cx0:cx1] = a[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
+    return canvas
+
+
+def render_design(
+    template: Template,
+    product: Product | None,
+    content: Content,
+    size: tuple[int, int],
+    *,
+    variant: int = 0,
+    scheme: str | None = None,
+    tone: str | None = None,
+    brand: tuple[str, ...] | None = None,
+    lay: Layout | None = None,
+) -> DesignResult:
+    """Lay out, colour, draw and score one banner."""
+    scheme = scheme or ("brand" if brand else template.palette.scheme)
+    pal = palette_for(product.swatches if product else (), scheme, tone or template.palette.tone, brand)
+    lay = lay or layout(template, size, content, product.shape if product else None, variant)
+    rendered = render(lay, template, pal, str(product.cutout_path) if product else None)
+    sc = score(lay, rendered.texts, _alpha_on_canvas(lay, product))
+    return DesignResult(rendered.image, lay, pal, rendered, sc, template, variant)
+
+
+def write_design(result: DesignResult, path: Path, product: Product | None, content: Content, *,
+                 fmt: str | None = None, extra: dict | None = None) -> Path:
+    """Write the image and its sidecar ``NAME.json`` (both atomically); returns the image path."""
+    save_image(result.image, path, fmt)
+    save_json(result.manifest(product, content, extra), path.with_suffix(".json"))
+    return path

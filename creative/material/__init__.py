@@ -1,0 +1,1 @@
+"""Material: safe loading of photos (``load``); analysis and focal point live beside it."""

@@ -1,0 +1,128 @@
+"""``creative propose``: many distinct designs for one product, scored and ranked.
+
+Candidates are template x layout variant x palette scheme (x tone when a style
+leaves too few). They are taken round-robin across templates so the set is
+varied, rendered, scored (``creative.score``) and written best first with a
+contact sheet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+from .content import Content
+from .design import Product, prepare_product, render_design, write_design
+from .errors import UsageError
+from .render import save_image, save_json
+from .sheet import contact_sheet_image, thumbnail
+from .render.export import EXTENSIONS, format_for
+from .sizes import aspect_class, format_size
+from .template import all_templates
+from .template.spec import TONE_NAMES, Template
+
+
+@dataclass(frozen=True)
+class Candidate:
+    template: Template
+    variant: int
+    scheme: str
+    tone: str
+
+    @property
+    def slug(self) -> str:
+        return f"{self.template.name}-v{self.variant}-{self.scheme}-{self.tone}"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    rank: int
+    path: Path
+    template: str
+    variant: str
+    scheme: str
+    tone: str
+    score: float
+
+
+def styles_available(templates: list[Template]) -> list[str]:
+    return sorted({s for t in templates for s in t.styles} | {t.name for t in templates})
+
+
+def select_templates(templates: list[Template], styles: list[str] | None) -> list[Template]:
+    if not styles:
+        return templates
+    wanted = {s.strip().lower() for s in styles if s.strip()}
+    picked = [t for t in templates if wanted & ({t.name} | set(t.styles))]
+    if not picked:
+        raise UsageError(f"no template has style {', '.join(sorted(wanted))}; styles: {', '.join(styles_available(templates))}")
+    return picked
+
+
+def candidates(templates: list[Template], size: tuple[int, int], n: int, brand: tuple[str, ...] | None = None) -> list[Candidate]:
+    """Up to ``n`` distinct candidates, interleaved across templates for variety."""
+    aspect = aspect_class(size)
+    per_template = []
+    for t in templates:
+        schemes = list(t.palette.schemes)
+        if brand:
+            schemes = ["brand"] + schemes
+        variants = range(len(t.variants_for(aspect)))
+        base = [Candidate(t, v, s, t.palette.tone) for s in schemes for v in variants]
+        extra = [Candidate(t, v, s, tone) for tone in TONE_NAMES if tone != t.palette.tone for s in schemes for v in variants]
+        per_template.append(base + extra)
+    primary = [c for group in zip_longest(*[g[: len(g) - _n_extra(g)] for g in per_template]) for c in group if c]
+    secondary = [c for group in zip_longest(*[g[len(g) - _n_extra(g):] for g in per_template]) for c in group if c]
+    return (primary + secondary)[:n]
+
+
+def _n_extra(group: list[Candidate]) -> int:
+    if not group:
+        return 0
+    base_tone = group[0].template.palette.tone
+    return sum(1 for c in group if c.tone != base_tone)
+
+
+def propose(
+    photo: str | Path,
+    content: Content,
+    size: tuple[int, int],
+    out_dir: str | Path,
+    *,
+    n: int = 24,
+    styles: list[str] | None = None,
+    fmt: str = "jpg",
+    remover: str = "u2netp",
+    brand: tuple[str, ...] | None = None,
+    template_dirs: tuple[Path, ...] = (),
+    product: Product | None = None,
+    contact_sheet: bool = True,
+) -> list[Proposal]:
+    """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``."""
+    if n < 1 or n > 500:
+        raise UsageError(f"bad -n {n}: ask for 1 to 500 proposals")
+    tpls = select_templates(all_templates(template_dirs), styles)
+    prod = product or prepare_product(photo, remover=remover)
+    cands = candidates(tpls, size, n, brand)
+    results = []
+    for c in cands:
+        res = render_design(c.template, prod, content, size, variant=c.variant, scheme=c.scheme, tone=c.tone, brand=brand)
+        results.append((res.score.total, c, res))
+    results.sort(key=lambda r: (-r[0], r[1].slug))
+    out = Path(out_dir)
+    ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]
+    proposals, thumbs = [], []
+    for rank, (total, c, res) in enumerate(results, start=1):
+        path = out / f"{rank:02d}-{c.template.name}-{res.layout.variant}-{c.scheme}-{c.tone}{ext}"
+        write_design(res, path, prod, content, extra={"rank": rank})
+        proposals.append(Proposal(rank, path, c.template.name, res.layout.variant, c.scheme, c.tone, total))
+        if contact_sheet:
+            thumbs.append((thumbnail(res.image), f"#{rank} {c.template.name} · {c.scheme} · {total:.2f}"))
+    save_json({
+        "size": format_size(size), "photo": str(photo), "content": content.to_dict(),
+        "proposals": [{"rank": p.rank, "file": p.path.name, "template": p.template, "variant": p.variant,
+                       "scheme": p.scheme, "tone": p.tone, "score": round(p.score, 4)} for p in proposals],
+    }, out / "proposals.json")
+    if contact_sheet:
+        save_image(contact_sheet_image(thumbs), out / "contact-sheet.png")
+    return proposals

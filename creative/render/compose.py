@@ -1,0 +1,216 @@
+"""Where a banner's pixels are made: a Layout plus a Palette and a cut-out become an image.
+
+Positions come from ``creative.layout``; nothing here moves an element. The one
+decision made here is colour legibility, because only here are the pixels behind
+a text known: each text's colour is checked against those pixels and adjusted
+(lightness first, an underlay plate as the last resort) until it meets WCAG.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from ..color import Palette, fix_text_color, measured_contrast, parse_color, required_ratio, underlay_color
+from ..layout import Element, Layout
+from ..template.spec import BackgroundLayer, Fill, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
+from ..text import block_mask, draw_block
+from .paint import fill_image, paint_shape
+
+RGB = tuple[int, int, int]
+_BASE_CACHE: "OrderedDict[tuple, Image.Image]" = OrderedDict()
+_BASE_CACHE_SIZE = 48
+
+
+@dataclass
+class TextRecord:
+    """What was drawn for one text element, for the manifest and the score."""
+
+    id: str
+    role: str
+    box: tuple[int, int, int, int]
+    text: str
+    color: str
+    font: str
+    weight: int
+    font_size: int
+    contrast: float
+    required: float
+    underlay: bool = False
+    lines: int = 1
+    truncated: bool = False
+
+
+@dataclass
+class Rendered:
+    image: Image.Image  # RGBA
+    texts: list[TextRecord] = field(default_factory=list)
+
+
+def resolve_color(ref: str, palette: Palette) -> RGB:
+    return palette.rgb(ref) if not ref.startswith("#") else parse_color(ref)
+
+
+def _fill(fill: Fill, size: tuple[int, int], palette: Palette, canvas: tuple[int, int]) -> Image.Image:
+    c1 = resolve_color(fill.color, palette)
+    c2 = resolve_color(fill.color2, palette) if fill.color2 else c1
+    cell = max(4, int(fill.pattern_scale * min(canvas)))
+    return fill_image(size, fill.kind, c1, c2, angle=fill.angle, pattern=fill.pattern, cell=cell, opacity=fill.opacity)
+
+
+def _static_layers(template: Template) -> list:
+    """Leading background and shape layers: they depend only on template, size and palette."""
+    out = []
+    for layer in template.layers:
+        if isinstance(layer, (BackgroundLayer, ShapeLayer)):
+            out.append(layer)
+        else:
+            break
+    return out
+
+
+def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
+    static = _static_layers(template)
+    key = (template.name, template.version, id(template), layout.variant, layout.canvas, palette.scheme, palette.tone,
+           tuple(sorted(palette.to_dict().items())))
+    hit = _BASE_CACHE.get(key)
+    if hit is not None:
+        _BASE_CACHE.move_to_end(key)
+        return hit.copy()
+    canvas = Image.new("RGBA", layout.canvas, (255, 255, 255, 255))
+    for layer in static:
+        _draw_static(canvas, layer, layout, palette)
+    _BASE_CACHE[key] = canvas
+    if len(_BASE_CACHE) > _BASE_CACHE_SIZE:
+        _BASE_CACHE.popitem(last=False)
+    return canvas.copy()
+
+
+def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -> None:
+    if isinstance(layer, BackgroundLayer):
+        canvas.alpha_composite(_fill(layer.fill, layout.canvas, palette, layout.canvas))
+        return
+    try:
+        el = layout.element(layer.id)
+    except KeyError:
+        return
+    x0, y0, x1, y1 = el.box
+    if x1 <= x0 or y1 <= y0:
+        return
+    paint_shape(canvas, el.box, layer.shape, _fill(layer.fill, (x1 - x0, y1 - y0), palette, layout.canvas), layer.radius)
+
+
+@lru_cache(maxsize=16)
+def _load_png(path: str) -> Image.Image:
+    with Image.open(path) as im:
+        return im.convert("RGBA")
+
+
+@lru_cache(maxsize=64)
+def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> tuple[Image.Image, Image.Image | None, tuple[int, int]]:
+    """The cut-out resized to ``size`` and its soft contact shadow (cached per size)."""
+    src = _load_png(path)
+    img = src.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if src.size != size else src
+    if shadow_opacity <= 0:
+        return img, None, (0, 0)
+    w, h = size
+    k = 4
+    small = img.getchannel("A").resize((max(1, w // k), max(1, h // k)), Image.Resampling.BILINEAR)
+    pad = max(2, int(0.06 * max(small.size)))
+    padded = Image.new("L", (small.width + 2 * pad, small.height + 2 * pad), 0)
+    padded.paste(small, (pad, pad))
+    blurred = padded.filter(ImageFilter.GaussianBlur(max(1.0, 0.025 * max(small.size))))
+    blurred = blurred.point(lambda v: int(v * shadow_opacity))
+    shadow_a = blurred.resize((padded.width * k, padded.height * k), Image.Resampling.BILINEAR)
+    shadow = Image.new("RGBA", shadow_a.size, (0, 0, 0, 0))
+    shadow.putalpha(shadow_a)
+    return img, shadow, (-pad * k, -pad * k + int(0.03 * h))
+
+
+def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) -> None:
+    x, y = pos
+    cx0, cy0 = max(0, -x), max(0, -y)
+    cx1, cy1 = min(img.width, canvas.width - x), min(img.height, canvas.height - y)
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    part = img if (cx0, cy0, cx1, cy1) == (0, 0, img.width, img.height) else img.crop((cx0, cy0, cx1, cy1))
+    canvas.alpha_composite(part, (x + cx0, y + cy0))
+
+
+def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
+    x0, y0, x1, y1 = el.box
+    img, shadow, off = _product_pixels(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
+    if shadow is not None:
+        _paste_clipped(canvas, shadow, (x0 + off[0], y0 + off[1]))
+    _paste_clipped(canvas, img, (x0, y0))
+
+
+def _behind(canvas: Image.Image, el: Element) -> np.ndarray:
+    """The canvas pixels under the glyphs of a text element (N x 3 uint8)."""
+    mask = np.asarray(block_mask(el.block, el.box, canvas.size).crop(el.box))
+    region = np.asarray(canvas.crop(el.box))[..., :3]
+    sel = region[mask > 96]
+    if sel.shape[0] == 0:
+        sel = region.reshape(-1, 3)
+    if sel.shape[0] > 40000:
+        sel = sel[:: sel.shape[0] // 40000 + 1]
+    return sel
+
+
+def _draw_text(canvas: Image.Image, el: Element, layer: TextLayer | LogoLayer, palette: Palette) -> TextRecord:
+    block = el.block
+    assert block is not None
+    if isinstance(layer, TextLayer) and layer.plate is not None and el.plate_box is not None:
+        plate_rgb = resolve_color(layer.plate.fill, palette)
+        paint_shape(canvas, el.plate_box, layer.plate.shape, (*plate_rgb, 255))
+    want = resolve_color(layer.color, palette)
+    bold = layer.weight >= 700
+    need = required_ratio(block.size, bold)
+    behind = _behind(canvas, el)
+    fix = fix_text_color(want, behind, need)
+    underlay = False
+    if not fix.ok:
+        plate_rgb, alpha = underlay_color(behind, fix.color)
+        pad = max(2, int(block.size * 0.3))
+        x0, y0, x1, y1 = el.box
+        ub = (max(0, x0 - pad), max(0, y0 - pad // 2), min(canvas.width, x1 + pad), min(canvas.height, y1 + pad // 2))
+        paint_shape(canvas, ub, "rounded", (*plate_rgb, alpha), 0.2)
+        behind = _behind(canvas, el)
+        fix = fix_text_color(fix.color, behind, need)
+        underlay = True
+    color = fix.color
+    draw_block(canvas, block, el.box, (*color, 255))
+    if isinstance(layer, TextLayer) and layer.strike:
+        d = ImageDraw.Draw(canvas)
+        ymid = (el.box[1] + el.box[3]) / 2
+        d.line((el.box[0], ymid, el.box[2], ymid), fill=(*color, 255), width=max(1, block.size // 14))
+    return TextRecord(
+        id=el.id, role=el.role or "text", box=el.box, text=el.text or "", color="#%02x%02x%02x" % color,
+        font=block.family, weight=layer.weight, font_size=block.size, contrast=round(float(fix.ratio), 2),
+        required=need, underlay=underlay, lines=len(block.lines), truncated=block.truncated,
+    )
+
+
+def render(layout: Layout, template: Template, palette: Palette, cutout_path: str | None) -> Rendered:
+    """Draw a laid-out banner. ``cutout_path`` is the cached RGBA PNG of the product."""
+    canvas = _base(template, layout, palette)
+    out = Rendered(canvas)
+    static = set(id(l) for l in _static_layers(template))
+    by_id = {e.id: e for e in layout.elements}
+    for layer in template.layers:
+        if id(layer) in static:
+            continue
+        if isinstance(layer, (BackgroundLayer, ShapeLayer)):
+            _draw_static(canvas, layer, layout, palette)
+        elif isinstance(layer, ProductLayer):
+            el = by_id.get(layer.id)
+            if el is not None and cutout_path is not None:
+                _draw_product(canvas, el, layer, cutout_path)
+        else:
+            el = by_id.get(layer.id)
+            if el is not None and el.block is not None and el.block.lines:
+                out.texts.append(_draw_text(canvas, el, layer, palette))
+    return out

@@ -1,0 +1,43 @@
+"""Contact sheets: many designs as labelled thumbnails on one image."""
+from __future__ import annotations
+
+from math import ceil, sqrt
+
+from PIL import Image, ImageDraw
+
+THUMB = 280
+
+
+def thumbnail(img: Image.Image, side: int = THUMB) -> Image.Image:
+    t = img.convert("RGB")
+    t.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return t
+
+
+def contact_sheet_image(items: list[tuple[Image.Image, str]], *, side: int = THUMB, columns: int | None = None,
+                        title: str | None = None) -> Image.Image:
+    """A grid of thumbnails, each with a one-line label under it."""
+    from .text import get_font
+
+    n = max(1, len(items))
+    cols = columns or max(1, min(8, ceil(sqrt(n * 1.6))))
+    rows = ceil(n / cols)
+    pad, label_h = 16, 26
+    head = 48 if title else 0
+    sheet = Image.new("RGB", (pad + cols * (side + pad), head + pad + rows * (side + label_h + pad)), (246, 246, 244))
+    d = ImageDraw.Draw(sheet)
+    font = get_font("inter", 500, 14)
+    if title:
+        d.text((pad, pad), title, font=get_font("inter", 700, 22), fill=(30, 30, 30))
+    for i, (img, label) in enumerate(items):
+        r, c = divmod(i, cols)
+        x = pad + c * (side + pad)
+        y = head + pad + r * (side + label_h + pad)
+        ox, oy = x + (side - img.width) // 2, y + (side - img.height) // 2
+        d.rectangle((ox - 1, oy - 1, ox + img.width, oy + img.height), outline=(210, 210, 206))
+        sheet.paste(img, (ox, oy))
+        text = label
+        while text and font.getlength(text) > side:
+            text = text[:-2] + "…"
+        d.text((x, y + side + 6), text, font=font, fill=(60, 60, 60))
+    return sheet

@@ -1,0 +1,9 @@
+"""Testing helpers shipped with creative: image comparison and golden files.
+
+``assert_image_similar`` is the one home for image assertions; ``check_golden``
+compares a render with a stored golden, writing expected/actual/diff images on a
+mismatch. The project's own golden tests use these, and so can users' tests.
+"""
+from .images import GoldenMismatch, ImageDiff, Tolerance, assert_image_similar, check_golden, image_diff
+
+__all__ = ["GoldenMismatch", "ImageDiff", "Tolerance", "assert_image_similar", "check_golden", "image_diff"]

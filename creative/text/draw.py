@@ -1,0 +1,146 @@
+"""Draw a measured ``TextBlock``: exactly the runs, positions and baselines ``measure`` computed.
+
+The glyphs are rendered once into a coverage mask the size of the block (plus colour emoji
+bitmaps); ``draw_block`` composites the text colour through that mask ("over", so translucent
+colours and transparent canvases behave), ``block_mask`` returns the same coverage placed on a
+canvas-sized "L" image, and ``ink_box`` is the rectangle both occupy. Nothing here decides sizes
+or line breaks.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from PIL import Image, ImageChops, ImageDraw
+
+from creative.text import fonts
+from creative.text.measure import TextBlock, cluster_positions, scaled_box, spacing_px
+
+VALIGNS = ("top", "middle", "bottom")
+Box = tuple[float, float, float, float]
+
+
+def ink_box(block: TextBlock, box: Box, *, valign: str = "top") -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)`` the block occupies in ``box``: aligned per ``block.align`` and
+    ``valign``, snapped to whole pixels (kept inside ``box`` when it is large enough)."""
+    if valign not in VALIGNS:
+        raise ValueError(f"valign must be one of {VALIGNS}, got {valign!r}")
+    x0, y0, x1, y1 = box
+    w, h = int(block.width), int(block.height)
+    fx = {"left": 0.0, "center": 0.5, "right": 1.0}[block.align]
+    fy = {"top": 0.0, "middle": 0.5, "bottom": 1.0}[valign]
+    x = _snap(x0 + (x1 - x0 - w) * fx, x0, x1 - w)
+    y = _snap(y0 + (y1 - y0 - h) * fy, y0, y1 - h)
+    return (x, y, x + w, y + h)
+
+
+def _snap(ideal: float, lo: float, hi: float) -> int:
+    """Round ``ideal`` to a whole pixel within ``[lo, hi]`` when that range holds one."""
+    lo_i, hi_i = math.ceil(lo), math.floor(hi)
+    v = round(ideal)
+    return min(max(v, lo_i), hi_i) if lo_i <= hi_i else v
+
+
+def draw_block(
+    canvas: Image.Image,
+    block: TextBlock,
+    box: Box,
+    color: tuple[int, ...],
+    *,
+    valign: str = "top",
+) -> None:
+    """Draw ``block`` in ``box`` on an RGBA ``canvas`` in ``color`` (RGB or RGBA); emoji keep their
+    own colours (scaled by the colour's alpha)."""
+    if canvas.mode != "RGBA":
+        raise ValueError(f"draw_block needs an RGBA canvas, got {canvas.mode}")
+    if len(color) not in (3, 4):
+        raise ValueError(f"color must be (r, g, b) or (r, g, b, a), got {color!r}")
+    if not block.lines:
+        return
+    x, y, _, _ = ink_box(block, box, valign=valign)
+    mask, emoji = _render(block)
+    alpha = color[3] if len(color) == 4 else 255
+    layer = Image.new("RGBA", mask.size, tuple(color[:3]) + (0,))
+    layer.putalpha(mask if alpha == 255 else mask.point(_scale_lut(alpha)))
+    _composite(canvas, layer, x, y)
+    for bitmap, (ex, ey) in emoji:
+        if alpha != 255:
+            bitmap = bitmap.copy()
+            bitmap.putalpha(bitmap.getchannel("A").point(_scale_lut(alpha)))
+        _composite(canvas, bitmap, x + ex, y + ey)
+
+
+def block_mask(
+    block: TextBlock, box: Box, canvas_size: tuple[int, int], *, valign: str = "top"
+) -> Image.Image:
+    """Glyph coverage ("L", ``canvas_size``) of ``block`` placed in ``box`` as ``draw_block`` draws it
+    (emoji count by their alpha)."""
+    out = Image.new("L", canvas_size, 0)
+    if not block.lines:
+        return out
+    x, y, _, _ = ink_box(block, box, valign=valign)
+    mask, emoji = _render(block)
+    if emoji:
+        mask = mask.copy()
+        for bitmap, (ex, ey) in emoji:
+            region = (ex, ey, ex + bitmap.width, ey + bitmap.height)
+            mask.paste(ImageChops.lighter(mask.crop(region), bitmap.getchannel("A")), region)
+    out.paste(mask, (x, y))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _scale_lut(alpha: int) -> list[int]:
+    return [v * alpha // 255 for v in range(256)]
+
+
+def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
+    """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas (negative offsets allowed)."""
+    cx0, cy0 = max(0, -x), max(0, -y)
+    cx1, cy1 = min(layer.width, canvas.width - x), min(layer.height, canvas.height - y)
+    if cx0 >= cx1 or cy0 >= cy1:
+        return
+    if (cx0, cy0, cx1, cy1) != (0, 0, layer.width, layer.height):
+        layer = layer.crop((cx0, cy0, cx1, cy1))
+    canvas.alpha_composite(layer, (x + cx0, y + cy0))
+
+
+@lru_cache(maxsize=64)
+def _render(block: TextBlock) -> tuple[Image.Image, tuple[tuple[Image.Image, tuple[int, int]], ...]]:
+    """Coverage mask of the block's text (block-sized "L") and its emoji bitmaps with offsets.
+
+    Cached per block (a block is a value); callers must not modify the returned images.
+    """
+    mask = Image.new("L", (int(block.width), int(block.height)), 0)
+    draw = ImageDraw.Draw(mask)
+    emoji: list[tuple[Image.Image, tuple[int, int]]] = []
+    for line in block.lines:
+        for run in line.runs:
+            ox, baseline = int(line.x + run.x), int(line.y)
+            sp = spacing_px(run.family, block.letter_spacing, block.size)
+            pieces = (
+                cluster_positions(run.family, block.weight, block.size, run.text, block.direction, sp)
+                if sp
+                else ((run.text, 0),)
+            )
+            for text, dx in pieces:
+                if run.family == fonts.EMOJI:
+                    emoji.append(_emoji_bitmap(text, block.size, block.direction, ox + dx, baseline))
+                else:
+                    font = fonts.get_font(run.family, block.weight, block.size)
+                    draw.text(
+                        (ox + dx, baseline), text, fill=255, font=font, anchor="ls",
+                        direction=block.direction, language=fonts.run_language(run.family, text),
+                    )
+    return mask, tuple(emoji)
+
+
+def _emoji_bitmap(text: str, size: int, direction: str, x: int, baseline: int) -> tuple[Image.Image, tuple[int, int]]:
+    """Colour emoji rendered at the font's strike size and scaled to ``size``, with its offset."""
+    font, scale = fonts.run_font(fonts.EMOJI, 400, size)
+    l, t, r, b = font.getbbox(text, direction=direction, anchor="ls")
+    strike = Image.new("RGBA", (max(1, r - l), max(1, b - t)), (0, 0, 0, 0))
+    ImageDraw.Draw(strike).text((-l, -t), text, font=font, anchor="ls", direction=direction, embedded_color=True)
+    x0, y0, x1, y1 = scaled_box((l, t, r, b), scale)
+    bitmap = strike.resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return bitmap, (x + x0, baseline + y0)
