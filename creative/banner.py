@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Content
-from .design import Product, prepare_product, render_design, write_design
+from .design import Product, prepare_product
+from .errors import CreativeError
+from .jobs import DesignJob, JobResult, run_jobs
 from .render.export import EXTENSIONS, format_for
 from .sizes import format_size
 from .template import get_template
@@ -44,19 +46,6 @@ def already_done(path: Path, key: str) -> bool:
         return False
 
 
-_CTX: dict = {}
-
-
-def _render_job(job: tuple[int, int, tuple[int, int], str]) -> tuple[int, float]:
-    """Process-pool worker: render and write one (template, size) for the forked context."""
-    idx, t_index, size, path = job
-    c = _CTX
-    tpl = c["templates"][t_index]
-    res = render_design(tpl, c["product"], c["content"], size, scheme=c["scheme"], brand=c["brand"])
-    write_design(res, Path(path), c["product"], c["content"], extra={"job_key": c["keys"][idx]})
-    return idx, res.score.total
-
-
 def make_banners(
     photo: str | Path,
     content: Content,
@@ -87,7 +76,7 @@ def make_banners(
             path = out / f"{tpl.name}-{format_size(size)}{ext}"
             plan.append((ti, size, path, job_key(prod, content, tpl, size, scheme, brand)))
     results: list[Output | None] = [None] * len(plan)
-    todo = []
+    jobs, where = [], []
     for i, (ti, size, path, key) in enumerate(plan):
         if already_done(path, key):
             total = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["score"]["total"]
@@ -95,33 +84,16 @@ def make_banners(
             if on_done:
                 on_done(results[i])
         else:
-            todo.append(i)
-    if workers > 1 and len(todo) > 1:
-        _run_pool(todo, plan, tpls, prod, content, scheme, brand, workers, results, on_done)
-    else:
-        for i in todo:
-            ti, size, path, key = plan[i]
-            res = render_design(tpls[ti], prod, content, size, scheme=scheme, brand=brand)
-            write_design(res, path, prod, content, extra={"job_key": key})
-            results[i] = Output(path, tpls[ti].name, size, res.score.total)
-            if on_done:
-                on_done(results[i])
+            jobs.append(DesignJob(tpls[ti], prod, content, size, path, scheme=scheme, brand=brand, extra={"job_key": key}))
+            where.append(i)
+
+    def finished(r: JobResult) -> None:
+        i = where[r.index]
+        if r.error:
+            raise CreativeError(f"{plan[i][2]}: {r.error}")
+        results[i] = Output(r.path, tpls[plan[i][0]].name, plan[i][1], r.score or 0.0)
+        if on_done:
+            on_done(results[i])
+
+    run_jobs(jobs, workers=workers, on_done=finished)
     return [r for r in results if r is not None]
-
-
-def _run_pool(todo, plan, tpls, prod, content, scheme, brand, workers, results, on_done) -> None:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    _CTX.update(templates=tpls, product=prod, content=content, scheme=scheme, brand=brand,
-                keys=[p[3] for p in plan])
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            jobs = [(i, plan[i][0], plan[i][1], str(plan[i][2])) for i in todo]
-            for i, total in pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-                ti, size, path, _ = plan[i]
-                results[i] = Output(path, tpls[ti].name, size, total)
-                if on_done:
-                    on_done(results[i])
-    finally:
-        _CTX.clear()

@@ -126,14 +126,23 @@ class DesignResult:
         return data
 
 
-def _alpha_on_canvas(lay: Layout, product: Product | None) -> np.ndarray | None:
+def product_alpha(lay: Layout, product: Product | None) -> np.ndarray | None:
+    """The product's alpha resized to its placed box (uint8, box-sized)."""
     if product is None or lay.product is None:
         return None
     import cv2
 
     x0, y0, x1, y1 = lay.product.box
+    return cv2.resize(product.shape.alpha, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+
+
+def alpha_on_canvas(lay: Layout, product: Product | None) -> np.ndarray | None:
+    """The product's alpha placed on a canvas-sized array (for tests and checks)."""
+    a = product_alpha(lay, product)
+    if a is None:
+        return None
+    x0, y0, x1, y1 = lay.product.box
     canvas = np.zeros((lay.canvas[1], lay.canvas[0]), np.uint8)
-    a = cv2.resize(product.shape.alpha, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
     cx0, cy0 = max(0, x0), max(0, y0)
     cx1, cy1 = min(lay.canvas[0], x1), min(lay.canvas[1], y1)
     canvas[cy0:cy1, cx0:cx1] = a[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
@@ -157,7 +166,7 @@ def render_design(
     pal = palette_for(product.swatches if product else (), scheme, tone or template.palette.tone, brand)
     lay = lay or layout(template, size, content, product.shape if product else None, variant)
     rendered = render(lay, template, pal, str(product.cutout_path) if product else None)
-    sc = score(lay, rendered.texts, _alpha_on_canvas(lay, product))
+    sc = score(lay, rendered.texts, product_alpha(lay, product))
     return DesignResult(rendered.image, lay, pal, rendered, sc, template, variant)
 
 

@@ -7,15 +7,18 @@ contact sheet.
 """
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
 from .content import Content
-from .design import Product, prepare_product, render_design, write_design
-from .errors import UsageError
+from .design import Product, prepare_product
+from .errors import CreativeError, UsageError
+from .jobs import DesignJob, default_workers, run_jobs
 from .render import save_image, save_json
-from .sheet import contact_sheet_image, thumbnail
+from .sheet import THUMB, contact_sheet_image
 from .render.export import EXTENSIONS, format_for
 from .sizes import aspect_class, format_size
 from .template import all_templates
@@ -97,6 +100,7 @@ def propose(
     template_dirs: tuple[Path, ...] = (),
     product: Product | None = None,
     contact_sheet: bool = True,
+    workers: int | None = None,
 ) -> list[Proposal]:
     """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``."""
     if n < 1 or n > 500:
@@ -104,20 +108,28 @@ def propose(
     tpls = select_templates(all_templates(template_dirs), styles)
     prod = product or prepare_product(photo, remover=remover)
     cands = candidates(tpls, size, n, brand)
-    results = []
-    for c in cands:
-        res = render_design(c.template, prod, content, size, variant=c.variant, scheme=c.scheme, tone=c.tone, brand=brand)
-        results.append((res.score.total, c, res))
-    results.sort(key=lambda r: (-r[0], r[1].slug))
     out = Path(out_dir)
+    _remove_previous(out)
     ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]
+    jobs = [DesignJob(c.template, prod, content, size, out / f".cand-{c.slug}{ext}", variant=c.variant, scheme=c.scheme,
+                      tone=c.tone, brand=brand, thumbnail=THUMB if contact_sheet else 0) for c in cands]
+    results = run_jobs(jobs, workers=workers if workers is not None else default_workers())
+    failed = [r for r in results if r.error]
+    if failed:
+        raise CreativeError(f"{len(failed)} proposals failed; first: {failed[0].error}")
+    order = sorted(range(len(cands)), key=lambda i: (-(results[i].score or 0.0), cands[i].slug))
     proposals, thumbs = [], []
-    for rank, (total, c, res) in enumerate(results, start=1):
-        path = out / f"{rank:02d}-{c.template.name}-{res.layout.variant}-{c.scheme}-{c.tone}{ext}"
-        write_design(res, path, prod, content, extra={"rank": rank})
-        proposals.append(Proposal(rank, path, c.template.name, res.layout.variant, c.scheme, c.tone, total))
+    for rank, i in enumerate(order, start=1):
+        c, r = cands[i], results[i]
+        path = out / f"{rank:02d}-{c.template.name}-{r.variant_name}-{c.scheme}-{c.tone}{ext}"
+        manifest = json.loads(r.path.with_suffix(".json").read_text(encoding="utf-8"))
+        manifest["rank"] = rank
+        save_json(manifest, path.with_suffix(".json"))
+        os.replace(r.path, path)
+        r.path.with_suffix(".json").unlink()
+        proposals.append(Proposal(rank, path, c.template.name, r.variant_name or "", c.scheme, c.tone, r.score or 0.0))
         if contact_sheet:
-            thumbs.append((thumbnail(res.image), f"#{rank} {c.template.name} · {c.scheme} · {total:.2f}"))
+            thumbs.append((r.thumbnail, f"#{rank} {c.template.name} · {c.scheme} · {r.score:.2f}"))
     save_json({
         "size": format_size(size), "photo": str(photo), "content": content.to_dict(),
         "proposals": [{"rank": p.rank, "file": p.path.name, "template": p.template, "variant": p.variant,
@@ -126,3 +138,18 @@ def propose(
     if contact_sheet:
         save_image(contact_sheet_image(thumbs), out / "contact-sheet.png")
     return proposals
+
+
+def _remove_previous(out: Path) -> None:
+    """Delete the files of an earlier proposal set in ``out`` so ranks never mix."""
+    index = out / "proposals.json"
+    if not index.is_file():
+        return
+    try:
+        old = json.loads(index.read_text(encoding="utf-8")).get("proposals", [])
+    except (OSError, ValueError):
+        return
+    for p in old:
+        for f in (out / p.get("file", ""), (out / p.get("file", "")).with_suffix(".json")):
+            if f.is_file() and f.parent == out:
+                f.unlink()

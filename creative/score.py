@@ -49,18 +49,23 @@ def contrast_score(texts: list[TextRecord]) -> float:
     return float(np.mean(vals))
 
 
-def occlusion_score(layout: Layout, alpha_canvas: np.ndarray | None) -> float:
-    """Share of the product's opaque pixels left uncovered by text and plates."""
-    if alpha_canvas is None:
+def occlusion_score(layout: Layout, product_alpha: np.ndarray | None) -> float:
+    """Share of the product's opaque pixels left uncovered by text and plates.
+
+    ``product_alpha`` is the product's alpha resized to its box in ``layout`` (uint8, HxW).
+    """
+    p = layout.product
+    if product_alpha is None or p is None:
         return 1.0
-    opaque = alpha_canvas >= 128
+    opaque = product_alpha >= 128
     total = int(opaque.sum())
     if total == 0:
         return 1.0
+    px0, py0 = p.box[0], p.box[1]
     covered = np.zeros_like(opaque)
     for e in layout.texts:
         x0, y0, x1, y1 = e.plate_box or e.box
-        covered[max(0, y0):y1, max(0, x0):x1] = True
+        covered[max(0, y0 - py0):max(0, y1 - py0), max(0, x0 - px0):max(0, x1 - px0)] = True
     return 1.0 - float((opaque & covered).sum()) / total
 
 
@@ -130,10 +135,10 @@ def product_score(layout: Layout) -> float:
     return s
 
 
-def score(layout: Layout, texts: list[TextRecord], alpha_canvas: np.ndarray | None) -> Score:
+def score(layout: Layout, texts: list[TextRecord], product_alpha: np.ndarray | None) -> Score:
     parts = {
         "contrast": contrast_score(texts),
-        "occlusion": occlusion_score(layout, alpha_canvas),
+        "occlusion": occlusion_score(layout, product_alpha),
         "balance": balance_score(layout),
         "whitespace": whitespace_score(layout),
         "alignment": alignment_score(layout),

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("CREATIVE_EMOJI_FONT", os.environ.get("CREATIVE_EMOJI_FONT", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"))
 
 
 @pytest.fixture(scope="session", autouse=True)

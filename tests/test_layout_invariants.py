@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creative.content import Content
-from creative.design import _alpha_on_canvas, render_design
+from creative.design import alpha_on_canvas, render_design
 from creative.template import all_templates
 
 TEMPLATES = {t.name: t for t in all_templates()}
@@ -27,7 +27,7 @@ def _check(result, product):
                 continue
             x0, y0, x1, y1 = box
             assert 0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h, (e.id, box, lay.canvas)
-    alpha = _alpha_on_canvas(lay, product)
+    alpha = alpha_on_canvas(lay, product)
     if alpha is not None:
         for e in lay.texts:
             x0, y0, x1, y1 = e.plate_box or e.box

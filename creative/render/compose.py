@@ -80,7 +80,12 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
     if hit is not None:
         _BASE_CACHE.move_to_end(key)
         return hit.copy()
-    canvas = Image.new("RGBA", layout.canvas, (255, 255, 255, 255))
+    first = static[0] if static else None
+    if isinstance(first, BackgroundLayer) and first.fill.opacity >= 1.0:
+        canvas = _fill(first.fill, layout.canvas, palette, layout.canvas)  # opaque: no need to composite
+        static = static[1:]
+    else:
+        canvas = Image.new("RGBA", layout.canvas, (255, 255, 255, 255))
     for layer in static:
         _draw_static(canvas, layer, layout, palette)
     _BASE_CACHE[key] = canvas
@@ -110,12 +115,12 @@ def _load_png(path: str) -> Image.Image:
 
 
 @lru_cache(maxsize=64)
-def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> tuple[Image.Image, Image.Image | None, tuple[int, int]]:
-    """The cut-out resized to ``size`` and its soft contact shadow (cached per size)."""
-    src = _load_png(path)
-    img = src.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if src.size != size else src
+def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> tuple[Image.Image, tuple[int, int]]:
+    """The cut-out resized to ``size`` with its soft contact shadow baked in, and the offset of
+    that image relative to the product's box (cached per size: every template reuses it)."""
+    img = _resize_rgba(_load_png(path), size)
     if shadow_opacity <= 0:
-        return img, None, (0, 0)
+        return img, (0, 0)
     w, h = size
     k = 4
     small = img.getchannel("A").resize((max(1, w // k), max(1, h // k)), Image.Resampling.BILINEAR)
@@ -125,9 +130,24 @@ def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> 
     blurred = padded.filter(ImageFilter.GaussianBlur(max(1.0, 0.025 * max(small.size))))
     blurred = blurred.point(lambda v: int(v * shadow_opacity))
     shadow_a = blurred.resize((padded.width * k, padded.height * k), Image.Resampling.BILINEAR)
-    shadow = Image.new("RGBA", shadow_a.size, (0, 0, 0, 0))
-    shadow.putalpha(shadow_a)
-    return img, shadow, (-pad * k, -pad * k + int(0.03 * h))
+    out = Image.new("RGBA", shadow_a.size, (0, 0, 0, 0))
+    out.putalpha(shadow_a)
+    drop = int(0.03 * h)
+    # the shadow sits ``drop`` px lower than the product; place the product onto it
+    out.alpha_composite(img, (pad * k, pad * k - drop) if pad * k - drop >= 0 else (pad * k, 0))
+    return out, (-pad * k, -(pad * k - drop) if pad * k - drop >= 0 else 0)
+
+
+def _resize_rgba(src: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """High-quality RGBA resize with premultiplied alpha (OpenCV: area when shrinking, cubic when enlarging)."""
+    if src.size == size:
+        return src
+    import cv2
+
+    pre = np.asarray(src.convert("RGBa"))
+    shrink = size[0] < src.width and size[1] < src.height
+    out = cv2.resize(pre, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+    return Image.frombuffer("RGBa", size, out.tobytes(), "raw", "RGBa", 0, 1).convert("RGBA")
 
 
 def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) -> None:
@@ -142,15 +162,15 @@ def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) 
 
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
     x0, y0, x1, y1 = el.box
-    img, shadow, off = _product_pixels(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
-    if shadow is not None:
-        _paste_clipped(canvas, shadow, (x0 + off[0], y0 + off[1]))
-    _paste_clipped(canvas, img, (x0, y0))
+    img, off = _product_pixels(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
+    _paste_clipped(canvas, img, (x0 + off[0], y0 + off[1]))
 
 
 def _behind(canvas: Image.Image, el: Element) -> np.ndarray:
     """The canvas pixels under the glyphs of a text element (N x 3 uint8)."""
-    mask = np.asarray(block_mask(el.block, el.box, canvas.size).crop(el.box))
+    x0, y0, x1, y1 = el.box
+    w, h = x1 - x0, y1 - y0
+    mask = np.asarray(block_mask(el.block, (0, 0, w, h), (w, h)))  # same placement, box-local
     region = np.asarray(canvas.crop(el.box))[..., :3]
     sel = region[mask > 96]
     if sel.shape[0] == 0:

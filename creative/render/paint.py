@@ -8,7 +8,6 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 RGB = tuple[int, int, int]
-SUPERSAMPLE = 4
 
 
 def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: float = 90.0,
@@ -19,6 +18,10 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
     if kind == "solid":
         return Image.new("RGBA", size, (*c1, alpha))
     if kind in ("linear", "radial"):
+        # Smooth by nature: computed on a grid at most 256 px a side, then resized bilinearly.
+        full = (w, h)
+        k = max(1, max(w, h) // 256)
+        w, h = max(2, w // k), max(2, h // k)
         ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
         if kind == "linear":
             a = radians(angle)
@@ -29,6 +32,10 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
         a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
         rgb = (a1 + (a2 - a1) * t[..., None]).round().astype(np.uint8)
         out = np.dstack([rgb, np.full((h, w), alpha, np.uint8)])
+        if (w, h) != full:
+            import cv2
+
+            out = cv2.resize(out, full, interpolation=cv2.INTER_LINEAR)
         return Image.fromarray(out)
     base = Image.new("RGBA", size, (*c1, alpha))
     ink = Image.new("L", size, 0)
@@ -66,27 +73,37 @@ def _burst_points(w: float, h: float, n: int = 18, inner: float = 0.84) -> list[
 
 @lru_cache(maxsize=512)
 def shape_mask(shape: str, size: tuple[int, int], radius: float = 0.08) -> Image.Image:
-    """An anti-aliased "L" mask of a shape filling ``size``."""
+    """An anti-aliased "L" mask of a shape filling ``size`` (OpenCV's LINE_AA, sub-pixel precise)."""
+    import cv2
+
     w, h = max(1, size[0]), max(1, size[1])
-    if shape == "rect":
+    if shape in ("rect", "line"):
         return Image.new("L", (w, h), 255)
-    s = SUPERSAMPLE
-    big = Image.new("L", (w * s, h * s), 0)
-    d = ImageDraw.Draw(big)
-    box = (0, 0, w * s - 1, h * s - 1)
-    if shape == "rounded":
-        d.rounded_rectangle(box, radius=int(radius * min(w, h) * s), fill=255)
-    elif shape == "pill":
-        d.rounded_rectangle(box, radius=min(w, h) * s // 2, fill=255)
-    elif shape in ("ellipse", "circle"):
-        d.ellipse(box, fill=255)
+    m = np.zeros((h, w), np.uint8)
+    sh = 4  # fractional bits for sub-pixel coordinates
+    f = 1 << sh
+
+    def P(x: float, y: float) -> tuple[int, int]:
+        return int(round(x * f)), int(round(y * f))
+
+    if shape in ("ellipse", "circle"):
+        cv2.ellipse(m, P((w - 1) / 2, (h - 1) / 2), P((w - 1) / 2, (h - 1) / 2), 0, 0, 360, 255, -1, cv2.LINE_AA, sh)
     elif shape == "burst":
-        d.polygon(_burst_points(w * s, h * s), fill=255)
-    elif shape == "line":
-        d.rectangle(box, fill=255)
+        pts = np.array([P(x, y) for x, y in _burst_points(w - 1, h - 1)], np.int32)
+        cv2.fillPoly(m, [pts], 255, cv2.LINE_AA, sh)
+    elif shape in ("rounded", "pill"):
+        r = min(w, h) / 2 if shape == "pill" else min(radius * min(w, h), min(w, h) / 2)
+        r = max(0.0, r - 0.5)
+        x0, y0, x1, y1 = 0.0, 0.0, w - 1.0, h - 1.0
+        pts = []
+        for cx, cy, a0 in ((x1 - r, y0 + r, -90), (x1 - r, y1 - r, 0), (x0 + r, y1 - r, 90), (x0 + r, y0 + r, 180)):
+            for k in range(0, 91, 6):
+                a = radians(a0 + k)
+                pts.append(P(cx + r * cos(a), cy + r * sin(a)))
+        cv2.fillPoly(m, [np.array(pts, np.int32)], 255, cv2.LINE_AA, sh)
     else:
         raise ValueError(f"unknown shape {shape!r}")
-    return big.resize((w, h), Image.Resampling.BOX)
+    return Image.fromarray(m)
 
 
 def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str, fill: Image.Image | tuple,

@@ -11,6 +11,7 @@ from ..errors import TemplateError
 from .spec import Template
 
 MAX_TEMPLATE_BYTES = 512 * 1024
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 MAX_EXPANDED_NODES = 100_000
 
 
@@ -75,10 +76,19 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return total
 
 
+def _construct(root: yaml.Node):
+    """Python data from an already composed node tree (no second parse)."""
+    loader = _Loader("")
+    try:
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def parse_template(text: str, source: str = "<string>") -> Template:
     """Validate YAML text into a :class:`Template`; every problem is listed in one error."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -88,7 +98,7 @@ def parse_template(text: str, source: str = "<string>") -> Template:
         raise TemplateError(f"{source}: the file is empty")
     if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
         raise TemplateError(f"{source}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing to load")
-    data = yaml.safe_load(text)
+    data = _construct(root)
     if not isinstance(data, dict):
         raise TemplateError(f"{source}: expected a mapping of template fields at the top level")
     try:

@@ -105,7 +105,7 @@ def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
     canvas.alpha_composite(layer, (x + cx0, y + cy0))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def _render(block: TextBlock) -> tuple[Image.Image, tuple[tuple[Image.Image, tuple[int, int]], ...]]:
     """Coverage mask of the block's text (block-sized "L") and its emoji bitmaps with offsets.
 

@@ -6,11 +6,11 @@ the system, except an optional colour emoji font (env ``CREATIVE_EMOJI_FONT``, d
 
 ``get_font`` is the cached loader; ``split_runs`` assigns each character to the first family of
 the fallback chain whose cmap covers it and reports characters no font covers (they are dropped,
-never drawn as tofu).
+never drawn as tofu). One refinement: the letters of a same-script word go to the first family
+covering the whole word, so a font with a few Greek letters does not split "Ελλάδα" in two.
 """
 from __future__ import annotations
 
-import importlib
 import importlib.resources
 import os
 import unicodedata
@@ -199,7 +199,12 @@ def vertical_metrics(family: str, weight: int) -> tuple[float, float]:
 
 
 def emoji_font_path() -> Path | None:
-    """The colour emoji font in use: ``$CREATIVE_EMOJI_FONT`` ('' disables), else the Noto default if installed."""
+    """The colour emoji font in use: ``$CREATIVE_EMOJI_FONT`` ('' disables), else the Noto default if installed.
+
+    Read on every call, so tests can switch emoji on and off; measurements are cached per
+    emoji font path, but switching between two *different* emoji files is not supported within a
+    process (run-level caches key emoji runs by the family name only).
+    """
     return _emoji_path(os.environ.get(EMOJI_ENV))
 
 
@@ -271,7 +276,7 @@ def split_runs(text: str, family: str, weight: int) -> list[tuple[str, str]]:
     and call site, by the warnings filter); :func:`uncovered` returns them without warning.
     """
     runs, dropped = split_with_dropped(text, family, weight)
-    warn_dropped(dropped, stacklevel=3)
+    warn_dropped(dropped, stacklevel=2)
     return list(runs)
 
 
@@ -281,7 +286,7 @@ def uncovered(text: str, family: str, weight: int) -> tuple[str, ...]:
 
 
 def warn_dropped(dropped: tuple[str, ...], stacklevel: int = 2) -> None:
-    """Warn once per dropped character (the message names the codepoint)."""
+    """Warn about each dropped character (the default warnings filter shows each message once)."""
     for ch in dropped:
         hint = ""
         if is_emoji(ch) and emoji_font_path() is None:

@@ -36,8 +36,9 @@ class Run:
 class Line:
     """One line: runs in visual (left-to-right) order and its advance ``width``.
 
-    ``ink`` is the pixel box the glyphs cover relative to (line origin, baseline). ``x`` and ``y``
-    place the line origin and baseline inside its block (0 for a line measured on its own).
+    ``ink`` is the line's ink-safe box relative to (line origin, baseline): the advance
+    ``[0, width]`` widened by any glyph overhang across, the glyphs' extent up (negative) and down.
+    ``x`` and ``y`` place the line origin and baseline inside its block (0 for a line on its own).
     """
 
     runs: tuple[Run, ...]
@@ -52,8 +53,9 @@ class Line:
 class TextBlock:
     """Measured, wrapped text: everything the renderer needs, in block coordinates.
 
-    ``width``/``height`` bound the ink of every glyph (vertically at least the family's
-    ascent/descent, so a block's height is stable across texts). ``letter_spacing`` is in em.
+    ``text`` is the cleaned input (uppercased if asked). ``width``/``height`` bound the ink of every
+    glyph (vertically at least the family's typographic ascent/descent, so a block's height is
+    stable across texts). ``align`` is physical (also for RTL). ``letter_spacing`` is in em.
     ``dropped`` lists characters no font covers (they are not drawn).
     """
 

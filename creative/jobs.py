@@ -1,0 +1,138 @@
+"""Rendering many designs: one job per output image, run in-process or in a forked pool.
+
+A :class:`DesignJob` names everything one image needs. ``run_jobs`` renders and
+writes them, in order of completion, calling ``on_done`` per job; a job that
+fails is reported (``JobResult.error``) and never stops the others. With
+``workers > 1`` a fork-based process pool is used: products, templates and fonts
+already loaded in the parent are inherited, nothing is pickled but indices and
+small results.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .content import Content
+from .design import Product, render_design, write_design
+from .errors import CreativeError
+from .template.spec import Template
+
+
+@dataclass(frozen=True)
+class DesignJob:
+    template: Template
+    product: Product | None
+    content: Content
+    size: tuple[int, int]
+    path: Path
+    variant: int = 0
+    scheme: str | None = None
+    tone: str | None = None
+    brand: tuple[str, ...] | None = None
+    fmt: str | None = None
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
+    thumbnail: int = 0  # > 0: also return a thumbnail of this many px a side (contact sheets)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    index: int
+    path: Path
+    score: float | None = None
+    score_parts: dict | None = None
+    variant_name: str | None = None
+    error: str | None = None
+    thumbnail: object = None  # PIL image when asked for
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+_JOBS: list[DesignJob] = []
+
+
+def default_workers() -> int:
+    """Worker processes for this machine: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_one(index: int, job: DesignJob) -> JobResult:
+    """Render and write one job; a CreativeError becomes a reported failure."""
+    try:
+        res = render_design(job.template, job.product, job.content, job.size, variant=job.variant,
+                            scheme=job.scheme, tone=job.tone, brand=job.brand)
+        write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None)
+        thumb = None
+        if job.thumbnail:
+            from .sheet import thumbnail
+
+            thumb = thumbnail(res.image, job.thumbnail)
+        return JobResult(index, job.path, res.score.total, res.score.to_dict(), res.layout.variant, None, thumb)
+    except CreativeError as e:
+        return JobResult(index, job.path, error=str(e))
+
+
+def _worker(index: int) -> JobResult:
+    return run_one(index, _JOBS[index])
+
+
+def warm(jobs: list[DesignJob]) -> None:
+    """Load, once in this process, what every job will need: font faces and their coverage
+    tables (for the template fonts and the fallbacks the copy needs) and palettes. Forked
+    workers inherit all of it instead of each loading it cold."""
+    from .design import palette_for
+    from .template.spec import LogoLayer, TextLayer
+    from .text import fonts
+
+    seen_fonts, seen_pal = set(), set()
+    for job in jobs:
+        texts = [job.content.text_for(r) or "" for r in ("headline", "subhead", "price", "original_price", "badge", "cta", "brand")]
+        sample = " ".join(t for t in texts if t)
+        for layer in job.template.layers:
+            if isinstance(layer, (TextLayer, LogoLayer)) and (layer.font, layer.weight) not in seen_fonts:
+                seen_fonts.add((layer.font, layer.weight))
+                fonts.split_with_dropped(sample, layer.font, layer.weight)
+                fonts.get_font(layer.font, layer.weight, 32)
+        scheme = job.scheme or ("brand" if job.brand else job.template.palette.scheme)
+        key = (job.product.swatches if job.product else (), scheme, job.tone or job.template.palette.tone, job.brand)
+        if key not in seen_pal:
+            seen_pal.add(key)
+            palette_for(*key)
+
+
+def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
+             on_done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    """Render every job; results come back in job order. ``workers > 1`` uses a forked pool."""
+    jobs = list(jobs)
+    results: list[JobResult | None] = [None] * len(jobs)
+
+    def done(r: JobResult) -> None:
+        results[r.index] = r
+        if on_done:
+            on_done(r)
+
+    if workers <= 1 or len(jobs) < 2 or not hasattr(os, "fork"):
+        for i, job in enumerate(jobs):
+            done(run_one(i, job))
+        return results  # type: ignore[return-value]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _JOBS
+    _JOBS = jobs
+    warm(jobs)
+    try:
+        workers = min(workers, len(jobs))
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            chunk = max(1, min(16, len(jobs) // (workers * 4)))
+            for r in pool.map(_worker, range(len(jobs)), chunksize=chunk):
+                done(r)
+    finally:
+        _JOBS = []
+    return results  # type: ignore[return-value]
