@@ -1,172 +1,56 @@
 #!/usr/bin/env python3
-"""``make bench``: measure the banner engine against the naive yardstick in the same run.
+"""``make bench``: run every benchmark section and write ``docs/benchmarks.md``.
 
-Writes ``docs/benchmarks.md``. The machine is shared and noisy, so every number
-that has a target is reported as a ratio to a yardstick measured minutes apart
-in the same process tree, and each measurement takes the best of a few runs.
-
-Photos: ``../shared/photos`` when present (development machines, CI), else a
-synthetic product, so the benchmark runs anywhere.
+Each ``benchmarks/<topic>.py`` has ``run(work: Path) -> str`` returning a markdown section with
+its numbers, targets and status. Yardsticks from ``../shared/bench`` are run in the same process
+tree so machine noise cancels in the ratios. ``python benchmarks/run.py banner`` runs one section.
 """
 from __future__ import annotations
 
-import json
+import importlib
 import os
 import platform
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-REPEATS = 3
-
-
-def _best(fn, repeats: int = REPEATS) -> float:
-    return min(fn() for _ in range(repeats))
+SECTIONS = ["banner"]
 
 
-def _cutout_png(work: Path) -> Path:
-    """An RGBA cut-out for both sides: the u2net reference of car-1 when shared/ exists, else synthetic."""
-    ref = SHARED / "photos" / "car-1.ref.png"
-    if ref.is_file():
-        return ref
-    from creative.testing.fixtures import synthetic_product
-
-    photo, mask = synthetic_product("bottle")
-    rgba = photo.convert("RGBA")
-    rgba.putalpha(mask)
-    p = work / "product.png"
-    rgba.save(p)
-    return p
-
-
-def yardstick_banner(cutout: Path, n: int, work: Path) -> float:
-    script = SHARED / "bench" / "naive_banner.py"
-    if not script.is_file():
-        return float("nan")
-    out = work / "naive"
-
-    def once() -> float:
-        shutil.rmtree(out, ignore_errors=True)
-        r = subprocess.run([sys.executable, str(script), "--cutout", str(cutout), "-n", str(n), "--size", "1080x1080",
-                            "--out", str(out)], capture_output=True, text=True, check=True)
-        m = re.search(r"=\s*([\d.]+) banners/s", r.stdout)
-        return -float(m.group(1))  # negative: _best takes the min
-
-    return -_best(once)
-
-
-def ours_banner(cutout: Path, n: int, work: Path, workers: int) -> float:
-    """Banners/s for 1080x1080 JPEGs from a cached cut-out, templates rotating, ``workers`` processes."""
-    from creative.banner import make_banners
-    from creative.content import Content
-    from creative.design import prepare_product
-    from creative.template import all_templates
-
-    prod = prepare_product(cutout, remover="alpha")
-    content = Content.create("Espresso Cup Set", price="19.99", original_price="29.99", brand="Caffè Rosso")
-    names = [t.name for t in all_templates()]
-    per = max(1, n // len(names))
-    sizes = [(1080, 1080)] * 1
-
-    def once() -> float:
-        shutil.rmtree(work / "ours", ignore_errors=True)
-        t0 = time.perf_counter()
-        count = 0
-        for rep in range(per):
-            outs = make_banners(cutout, content, names, sizes, work / "ours" / str(rep), fmt="jpg", product=prod,
-                                workers=workers)
-            count += len(outs)
-        return -(count / (time.perf_counter() - t0))
-
-    return -_best(once)
-
-
-def propose_wall(cutout: Path, work: Path) -> tuple[float, float]:
-    """(in-process seconds, CLI wall seconds) for ``propose -n 24`` on a cached product."""
-    from creative.content import Content
-    from creative.design import prepare_product
-    from creative.propose import propose
-
-    prod = prepare_product(cutout, remover="alpha")
-    content = Content.create("Espresso Cup Set", price="19.99", original_price="29.99", brand="Caffè Rosso")
-
-    def lib() -> float:
-        shutil.rmtree(work / "props", ignore_errors=True)
-        t0 = time.perf_counter()
-        propose(cutout, content, (1080, 1080), work / "props", n=24, product=prod)
-        return time.perf_counter() - t0
-
-    exe = Path(sys.executable).with_name("creative")
-
-    def cli() -> float:
-        shutil.rmtree(work / "props-cli", ignore_errors=True)
-        t0 = time.perf_counter()
-        subprocess.run([str(exe), "propose", str(cutout), "--title", "Espresso Cup Set", "--price", "19.99",
-                        "--original-price", "29.99", "-n", "24", "--remover", "alpha", "--out", str(work / "props-cli")],
-                       check=True, capture_output=True)
-        return time.perf_counter() - t0
-
-    lib()  # warm the cut-out and palette caches
-    return _best(lib), _best(cli)
-
-
-def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="creative-bench-"))
-    os.environ.setdefault("CREATIVE_CACHE_DIR", str(work / "cache"))
-    cutout = _cutout_png(work)
-    n = 200
-    results: dict[str, float] = {}
-    results["yardstick_banners_per_s"] = yardstick_banner(cutout, n, work)
-    results["ours_banners_per_s_1proc"] = ours_banner(cutout, n, work, 1)
-    results["ours_banners_per_s_2proc"] = ours_banner(cutout, n, work, 2)
-    results["yardstick_again_banners_per_s"] = yardstick_banner(cutout, n, work)
-    yard = (results["yardstick_banners_per_s"] + results["yardstick_again_banners_per_s"]) / 2
-    results["ratio_2proc"] = results["ours_banners_per_s_2proc"] / yard
-    results["ratio_1proc"] = results["ours_banners_per_s_1proc"] / yard
-    lib_s, cli_s = propose_wall(cutout, work)
-    results["propose24_lib_s"] = lib_s
-    results["propose24_cli_s"] = cli_s
-    write_report(results, cutout)
-    print(json.dumps(results, indent=2))
-    shutil.rmtree(work, ignore_errors=True)
-
-
-def write_report(r: dict[str, float], cutout: Path) -> None:
+def main(argv: list[str]) -> None:
+    wanted = argv or SECTIONS
     doc = ROOT / "docs" / "benchmarks.md"
-    ok = lambda cond: "met" if cond else "**not met**"  # noqa: E731
-    text = f"""# Benchmarks
+    parts = {}
+    for name in wanted:
+        work = Path(tempfile.mkdtemp(prefix=f"creative-bench-{name}-"))
+        os.environ["CREATIVE_CACHE_DIR"] = str(work / "cache")
+        t0 = time.perf_counter()
+        parts[name] = importlib.import_module(name).run(work).rstrip() + f"\n\n_Section ran in {time.perf_counter() - t0:.0f} s._\n"
+        shutil.rmtree(work, ignore_errors=True)
+    # keep sections not re-run this time
+    old = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    for name in SECTIONS:
+        if name not in parts:
+            marker = f"<!-- section:{name} -->"
+            if marker in old:
+                parts[name] = old.split(marker, 1)[1].split("<!-- /section -->", 1)[0].strip() + "\n"
+    head = f"""# Benchmarks
 
-Generated by `make bench` (`benchmarks/run.py`) on {time.strftime('%Y-%m-%d')}, {platform.machine()},
-{os.cpu_count()} cores, Python {platform.python_version()}. Cut-out used by both sides: `{cutout.name}`.
-The machine is shared and noisy; each figure is the best of {REPEATS} runs, and the yardstick
-(`../shared/bench/naive_banner.py`, plain Pillow, one process) is measured before and after ours
-in the same run, its mean being the denominator.
-
-## Banner engine (issue 2)
-
-| measurement | value | target | status |
-| --- | --- | --- | --- |
-| yardstick, 1080×1080 JPEG banners/s (before, after) | {r['yardstick_banners_per_s']:.1f}, {r['yardstick_again_banners_per_s']:.1f} | | |
-| creative, 1080×1080 JPEG from cached cut-outs, 1 process | {r['ours_banners_per_s_1proc']:.1f} /s ({r['ratio_1proc']:.2f}× yardstick) | | |
-| creative, same, 2 processes | {r['ours_banners_per_s_2proc']:.1f} /s (**{r['ratio_2proc']:.2f}× yardstick**) | ≥ 2.5× | {ok(r['ratio_2proc'] >= 2.5)} |
-| `propose -n 24`, cached product, library call | {r['propose24_lib_s']:.2f} s | ≤ 1 s | {ok(r['propose24_lib_s'] <= 1.0)} |
-| `creative propose … -n 24`, cached product, whole CLI process | {r['propose24_cli_s']:.2f} s | (≤ 1 s) | {ok(r['propose24_cli_s'] <= 1.0)} |
-
-Our banners are the real templates (rotating through every bundled template), with palette
-roles, text fitting with per-glyph fallback, measured WCAG contrast per text, a contact shadow,
-and a sidecar JSON manifest per image; the yardstick draws a fixed band and two lines of text.
+Generated by `make bench` (`benchmarks/run.py`) on {time.strftime('%Y-%m-%d')}: {platform.machine()},
+{os.cpu_count()} cores, Python {platform.python_version()}. The machine is shared and noisy, so every
+target is a ratio to a yardstick measured in the same run, or a wall time taken as the best of
+several runs.
 """
-    doc.parent.mkdir(exist_ok=True)
-    doc.write_text(text, encoding="utf-8")
+    body = "\n".join(f"<!-- section:{n} -->\n{parts[n]}<!-- /section -->\n" for n in SECTIONS if n in parts)
+    doc.write_text(head + "\n" + body, encoding="utf-8")
+    print(f"wrote {doc}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

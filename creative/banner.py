@@ -61,10 +61,12 @@ def make_banners(
     product: Product | None = None,
     on_done=None,
     workers: int = 1,
+    embed_fonts: bool = False,
 ) -> list[Output]:
     """Render every template at every size; existing up-to-date outputs are skipped.
 
     ``workers > 1`` renders in a forked process pool (the product is prepared once, here).
+    ``fmt="svg"`` writes layered SVGs; ``embed_fonts`` embeds their fonts.
     """
     tpls = [get_template(t, template_dirs) for t in templates]
     ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]
@@ -74,7 +76,8 @@ def make_banners(
     for ti, tpl in enumerate(tpls):
         for size in sizes:
             path = out / f"{tpl.name}-{format_size(size)}{ext}"
-            plan.append((ti, size, path, job_key(prod, content, tpl, size, scheme, brand)))
+            key = job_key(prod, content, tpl, size, scheme, brand)
+            plan.append((ti, size, path, key + "+fonts" if embed_fonts and ext == ".svg" else key))
     results: list[Output | None] = [None] * len(plan)
     jobs, where = [], []
     for i, (ti, size, path, key) in enumerate(plan):
@@ -84,7 +87,8 @@ def make_banners(
             if on_done:
                 on_done(results[i])
         else:
-            jobs.append(DesignJob(tpls[ti], prod, content, size, path, scheme=scheme, brand=brand, extra={"job_key": key}))
+            jobs.append(DesignJob(tpls[ti], prod, content, size, path, scheme=scheme, brand=brand, extra={"job_key": key},
+                                  embed_fonts=embed_fonts))
             where.append(i)
 
     def finished(r: JobResult) -> None:

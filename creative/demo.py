@@ -12,9 +12,11 @@ from pathlib import Path
 import yaml
 
 from .banner import make_banners
+from .checks import check_folder
 from .content import Content
 from .design import prepare_product
 from .errors import InputError
+from .jobs import default_workers
 from .propose import propose
 from .render.export import _atomic_write
 from .resources import assets_dir
@@ -42,8 +44,15 @@ def sample_products() -> list[SampleProduct]:
     return out
 
 
-def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_proposals: int = 24, progress=None) -> Path:
-    """Render the sample campaign into ``out_dir``; returns the path of ``index.html``."""
+@dataclass(frozen=True)
+class DemoResult:
+    index: Path
+    images: int
+    problems: tuple
+
+
+def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_proposals: int = 24, progress=None) -> DemoResult:
+    """Render the sample campaign into ``out_dir`` and check every banner's manifest."""
     out = Path(out_dir)
     products = sample_products()
     templates = all_templates()
@@ -54,7 +63,7 @@ def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_pro
         prod = prepare_product(sp.photo, remover=remover)
         banners[sp.id] = make_banners(
             sp.photo, sp.content, [t.name for t in templates], list(STANDARD_SIZES), out / "banners" / sp.id,
-            fmt="png", product=prod, on_done=lambda o: tick(1),
+            fmt="png", product=prod, on_done=lambda o: tick(1), workers=default_workers(),
         )
     hero = products[0]
     props = propose(hero.photo, hero.content, (1080, 1080), out / "proposals", n=n_proposals,
@@ -63,7 +72,8 @@ def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_pro
     index = out / "index.html"
     page = _index_html(products, templates, banners, props, out)
     _atomic_write(index, lambda fh: fh.write(page.encode("utf-8")))
-    return index
+    count, problems = check_folder(out)
+    return DemoResult(index, count, tuple(problems))
 
 
 def _index_html(products, templates, banners, props, out: Path) -> str:

@@ -171,8 +171,21 @@ def render_design(
 
 
 def write_design(result: DesignResult, path: Path, product: Product | None, content: Content, *,
-                 fmt: str | None = None, extra: dict | None = None) -> Path:
-    """Write the image and its sidecar ``NAME.json`` (both atomically); returns the image path."""
-    save_image(result.image, path, fmt)
+                 fmt: str | None = None, extra: dict | None = None, embed_fonts: bool = False) -> Path:
+    """Write the image and its sidecar ``NAME.json`` (both atomically); returns the image path.
+
+    ``fmt`` (or the extension) ``svg`` writes a layered SVG built from the layout, palette and
+    text records (``creative.render.svg``), with the fonts embedded when ``embed_fonts``.
+    """
+    from .render.export import format_for
+
+    if format_for(path, fmt) == "SVG":
+        from .render.svg import build_svg, save_svg
+
+        cutout = str(product.cutout_path) if product else None
+        save_svg(build_svg(result.layout, result.template, result.palette, result.rendered.texts, cutout,
+                           embed_fonts=embed_fonts), path)
+    else:
+        save_image(result.image, path, fmt)
     save_json(result.manifest(product, content, extra), path.with_suffix(".json"))
     return path

@@ -34,6 +34,7 @@ class DesignJob:
     fmt: str | None = None
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     thumbnail: int = 0  # > 0: also return a thumbnail of this many px a side (contact sheets)
+    embed_fonts: bool = False  # SVG output: embed the fonts as @font-face data URLs
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def run_one(index: int, job: DesignJob) -> JobResult:
     try:
         res = render_design(job.template, job.product, job.content, job.size, variant=job.variant,
                             scheme=job.scheme, tone=job.tone, brand=job.brand)
-        write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None)
+        write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None,
+                     embed_fonts=job.embed_fonts)
         thumb = None
         if job.thumbnail:
             from .sheet import thumbnail

@@ -79,6 +79,25 @@ def candidates(templates: list[Template], size: tuple[int, int], n: int, brand: 
     return (primary + secondary)[:n]
 
 
+def distinct_candidates(cands: list[Candidate], product: Product, n: int,
+                        brand: tuple[str, ...] | None) -> list[Candidate]:
+    """The first ``n`` candidates that differ in what they would draw: two schemes that yield
+    the same palette for a template and variant are one design, not two."""
+    from .design import palette_for
+
+    seen, out = set(), []
+    for c in cands:
+        pal = palette_for(product.swatches, c.scheme, c.tone, brand)
+        key = (c.template.name, c.variant, tuple(sorted(pal.to_dict().items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+        if len(out) == n:
+            break
+    return out
+
+
 def _n_extra(group: list[Candidate]) -> int:
     if not group:
         return 0
@@ -107,7 +126,7 @@ def propose(
         raise UsageError(f"bad -n {n}: ask for 1 to 500 proposals")
     tpls = select_templates(all_templates(template_dirs), styles)
     prod = product or prepare_product(photo, remover=remover)
-    cands = candidates(tpls, size, n, brand)
+    cands = distinct_candidates(candidates(tpls, size, 10 * n + 50, brand), prod, n, brand)
     out = Path(out_dir)
     _remove_previous(out)
     ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]

@@ -267,7 +267,12 @@ def test_fitting_is_monotone_in_size_so_the_search_finds_the_largest(text, box, 
         fits.append(not block.truncated)
     assert fits == sorted(fits, reverse=True)  # True... then False...
     best = fit_text(text, box, family=family, max_size=200, max_lines=4)
-    assert fit_text(text, box, family=family, max_size=best.size + 1, min_size=best.size + 1, max_lines=4).truncated
+    bigger = fit_text(text, box, family=family, max_size=best.size + 1, min_size=best.size + 1, max_lines=4)
+    words = set(text.split())
+    splits_a_word = any(w not in words for line in bigger.lines for w in line.text.split())
+    # one size up no longer fits, or fits only by breaking a word (which best avoided when it could)
+    assert bigger.truncated or (splits_a_word and not any(
+        w not in words for line in best.lines for w in line.text.split()))
 
 
 def test_shrink_before_wrap_short_title_is_one_line_at_max_size():
@@ -398,3 +403,20 @@ def test_draw_clips_at_canvas_edges_and_needs_rgba():
     assert canvas.getbbox() is not None
     with pytest.raises(ValueError, match="RGBA"):
         draw_block(Image.new("RGB", (100, 50)), block, (0, 0, 100, 50), (0, 0, 0))
+
+
+def test_words_are_not_split_when_a_smaller_size_avoids_it():
+    b = fit_text("Espresso Cup Set", (300, 400), family="inter", weight=800, max_size=120, max_lines=3)
+    assert [ln.text for ln in b.lines] == ["Espresso", "Cup Set"]
+    # a word wider than the box at min size is still split rather than dropped
+    long = fit_text("Supercalifragilisticexpialidocious", (100, 400), family="inter", max_size=120, min_size=12, max_lines=3)
+    assert len(long.lines) > 1 and not long.truncated
+
+
+def test_phrases_stay_whole_when_spaces_allow_but_not_at_any_price():
+    mixed = fit_text("Espresso Cup Set 双11", (560, 300), family="inter", weight=800, max_size=120, max_lines=3)
+    assert all("双" not in ln.text or "双11" in ln.text for ln in mixed.lines)
+    zh = fit_text("618 大丽花花束 限时特惠", (600, 300), family="inter", weight=800, max_size=120, max_lines=3)
+    assert [ln.text for ln in zh.lines] == ["618 大丽花花束", "限时特惠"]
+    solid = fit_text("大丽花花束限时特惠大促销", (300, 300), family="inter", weight=800, max_size=120, max_lines=3)
+    assert solid.size >= 60 and len(solid.lines) == 3  # no spaces: CJK breaks anywhere, large

@@ -32,7 +32,8 @@ def banner(
     template: list[str] = typer.Option(..., "--template", "-T", help="Template name or file (repeatable)."),
     size: list[str] = typer.Option(["1080x1080"], "--size", "-s", help="Canvas WxH or preset (repeatable)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
-    fmt: str = typer.Option("png", "--format", "-f", help="png, jpg or webp."),
+    fmt: str = typer.Option("png", "--format", "-f", help="png, jpg, webp or svg (layered, editable)."),
+    embed_fonts: bool = typer.Option(False, "--embed-fonts", help="SVG: embed the fonts (subset) so any browser shows them."),
     subhead: Optional[str] = SUBHEAD, price: Optional[str] = PRICE, original_price: Optional[str] = ORIG,
     currency: str = CURRENCY, locale: str = LOCALE, badge: Optional[str] = BADGE, cta: Optional[str] = CTA,
     brand: Optional[str] = BRAND, brand_color: Optional[list[str]] = BRAND_COLOR,
@@ -52,7 +53,7 @@ def banner(
     content = content_from(title, subhead, price, original_price, currency, locale, badge, cta, brand)
     canvas = sizes(size)
     outs = make_banners(photo, content, template, canvas, out, fmt=fmt, remover=remover, scheme=scheme,
-                        brand=brand_colors(brand_color), template_dirs=dirs(templates_dir))
+                        brand=brand_colors(brand_color), template_dirs=dirs(templates_dir), embed_fonts=embed_fonts)
     con = Console()
     for o in outs:
         con.print(f"{'skipped' if o.skipped else 'wrote'}  {o.path}  [dim]score {o.score:.2f}[/dim]")

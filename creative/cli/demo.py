@@ -27,5 +27,11 @@ def demo(
             task = bar.add_task("demo", total=total)
             return lambda k=1: bar.advance(task, k)
 
-        index = run_demo(out, remover=remover, progress=start)
-    typer.echo(f"demo written to {out}/ — open {index}")
+        result = run_demo(out, remover=remover, progress=start)
+    for p in result.problems[:20]:
+        typer.secho(f"problem: {p}", fg="red", err=True)
+    typer.echo(f"checked {result.images} banners: {len(result.problems)} problems "
+               "(text inside the canvas, none over the product, WCAG contrast met)")
+    typer.echo(f"demo written to {out}/ — open {result.index}")
+    if result.problems:
+        raise typer.Exit(1)

@@ -115,6 +115,18 @@ def _clip(box: Box, canvas: tuple[int, int]) -> Box:
     return (x0, y0, max(x0, x1), max(y0, y1))
 
 
+def _at_least_one_px(box: Box, canvas: tuple[int, int]) -> Box:
+    """Hairlines keep a 1 px thickness on small canvases instead of rounding away."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 < 1:
+        x1 = min(canvas[0], x0 + 1)
+        x0 = x1 - 1
+    if y1 - y0 < 1:
+        y1 = min(canvas[1], y0 + 1)
+        y0 = y1 - 1
+    return (x0, y0, x1, y1)
+
+
 def _anchor_offsets(anchor: str) -> tuple[float, float]:
     fx = 0.0 if "left" in anchor else 1.0 if "right" in anchor else 0.5
     fy = 0.0 if anchor.startswith("top") else 1.0 if anchor.startswith("bottom") else 0.5
@@ -213,7 +225,9 @@ class _TextSpec:
 
     @property
     def min_px(self) -> int:
-        return self.layer.min_size if isinstance(self.layer, TextLayer) else 9
+        """The smallest size this text may take (never above its largest size)."""
+        floor = self.layer.min_size if isinstance(self.layer, TextLayer) else 9
+        return min(floor, self.max_px)
 
     @property
     def plate(self):
@@ -249,7 +263,8 @@ def _fit(spec: _TextSpec, box_w: float, box_h: float) -> tuple[TextBlock, tuple[
                 inner_w = inner_h = min(inner_w, inner_h) / 1.25
             block = fit_text(
                 spec.text, (max(1.0, inner_w), max(1.0, inner_h)), family=spec.layer.font, weight=spec.layer.weight,
-                max_size=spec.max_px, min_size=min(spec.min_px, spec.max_px), max_lines=spec.max_lines, align=spec.align,
+                max_size=spec.max_px, min_size=spec.min_px, max_lines=spec.max_lines, align=spec.align,
+                letter_spacing=getattr(spec.layer, "letter_spacing", 0.0),
             )
             if block.size >= size:
                 break
@@ -260,7 +275,7 @@ def _fit(spec: _TextSpec, box_w: float, box_h: float) -> tuple[TextBlock, tuple[
         return block, pad
     block = fit_text(
         spec.text, (max(1.0, box_w), max(1.0, box_h)), family=spec.layer.font, weight=spec.layer.weight,
-        max_size=spec.max_px, min_size=min(spec.min_px, spec.max_px), max_lines=spec.max_lines, align=spec.align,
+        max_size=spec.max_px, min_size=spec.min_px, max_lines=spec.max_lines, align=spec.align,
         letter_spacing=getattr(spec.layer, "letter_spacing", 0.0),
     )
     if block.truncated and spec.role in NO_TRUNCATE:
@@ -445,7 +460,10 @@ def _try_layout(template, canvas, content, product, v: Variant, margin, unit, sc
             elements.append(Element("background", "background", (0, 0, canvas[0], canvas[1])))
         elif isinstance(layer, ShapeLayer) and lid in v.slots:
             slot = v.slots[lid]
-            elements.append(Element(lid, "shape", _region(slot.box, canvas, margin, slot.bleed)))
+            box = _region(slot.box, canvas, margin, slot.bleed)
+            if layer.shape == "line":
+                box = _at_least_one_px(box, canvas)
+            elements.append(Element(lid, "shape", box))
         elif isinstance(layer, ProductLayer) and product_box is not None:
             elements.append(Element(lid, "product", product_box, region=product_box))
         elif isinstance(layer, (TextLayer, LogoLayer)):

@@ -42,6 +42,8 @@ class TextRecord:
     underlay: bool = False
     lines: int = 1
     truncated: bool = False
+    underlay_box: tuple[int, int, int, int] | None = None  # where the underlay plate was painted
+    underlay_rgba: tuple[int, int, int, int] | None = None  # and in which colour (for SVG export)
 
 
 @dataclass
@@ -192,12 +194,14 @@ def _draw_text(canvas: Image.Image, el: Element, layer: TextLayer | LogoLayer, p
     behind = _behind(canvas, el)
     fix = fix_text_color(want, behind, need)
     underlay = False
+    ub = urgba = None
     if not fix.ok:
         plate_rgb, alpha = underlay_color(behind, fix.color)
         pad = max(2, int(block.size * 0.3))
         x0, y0, x1, y1 = el.box
         ub = (max(0, x0 - pad), max(0, y0 - pad // 2), min(canvas.width, x1 + pad), min(canvas.height, y1 + pad // 2))
-        paint_shape(canvas, ub, "rounded", (*plate_rgb, alpha), 0.2)
+        urgba = (*plate_rgb, int(round(alpha * 255)))  # underlay_color gives opacity 0..1
+        paint_shape(canvas, ub, "rounded", urgba, 0.2)
         behind = _behind(canvas, el)
         fix = fix_text_color(fix.color, behind, need)
         underlay = True
@@ -211,6 +215,7 @@ def _draw_text(canvas: Image.Image, el: Element, layer: TextLayer | LogoLayer, p
         id=el.id, role=el.role or "text", box=el.box, text=el.text or "", color="#%02x%02x%02x" % color,
         font=block.family, weight=layer.weight, font_size=block.size, contrast=round(float(fix.ratio), 2),
         required=need, underlay=underlay, lines=len(block.lines), truncated=block.truncated,
+        underlay_box=ub, underlay_rgba=urgba,
     )
 
 

@@ -11,15 +11,15 @@ from PIL import Image
 
 from ..errors import CreativeError, UsageError
 
-FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "webp": "WEBP"}
-EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "webp": "WEBP", "svg": "SVG"}
+EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "SVG": ".svg"}
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
     """Pillow format name from an explicit ``fmt`` or the file's extension."""
     key = (fmt or path.suffix.lstrip(".")).lower()
     if key not in FORMATS:
-        raise UsageError(f"unknown image format '{fmt or path.suffix}': choose png, jpg or webp")
+        raise UsageError(f"unknown image format '{fmt or path.suffix}': choose png, jpg, webp or svg")
     return FORMATS[key]
 
 
@@ -49,6 +49,8 @@ def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, qu
     """Save ``img`` to ``path`` atomically; JPEG gets RGB, PNG/WebP keep alpha."""
     path = Path(path)
     pil_fmt = format_for(path, fmt)
+    if pil_fmt == "SVG":
+        raise UsageError(f"{path}: an SVG is written from the design, not from pixels (creative.render.svg)")
     out = img
     if pil_fmt == "JPEG" and img.mode != "RGB":
         out = img.convert("RGB")

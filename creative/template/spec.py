@@ -97,7 +97,7 @@ class ShapeLayer(_Model):
 class ProductLayer(_Model):
     type: Literal["product"]
     id: str = "product"
-    shadow: bool = True
+    shadow: bool = Field(False, description="Regenerate a soft contact shadow under the product.")
     shadow_opacity: float = Field(0.28, ge=0.0, le=1.0)
 
 

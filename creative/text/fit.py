@@ -64,6 +64,10 @@ def fit_text(
     )
 
 
+#: Keeping phrases whole (breaking only at spaces) wins if it costs at most this much text size.
+PHRASE_SIZE_SHARE = 0.8
+
+
 @dataclass(frozen=True)
 class _Style:
     """Everything but the size that a measurement depends on."""
@@ -94,22 +98,40 @@ def _fit(
     def fits(b: TextBlock) -> bool:
         return b.width <= width and b.height <= height
 
-    def at(size: int) -> TextBlock | None:
-        wrapped = _wrap(tokens, width, style, size, max_lines)
-        if wrapped is None or wrapped[1]:
-            return None
-        b = block(wrapped[0], size, False)
-        return b if fits(b) else None
+    def sized(toks: tuple[tuple[str, ...], ...], split_words: bool) -> Callable[[int], TextBlock | None]:
+        def at(size: int) -> TextBlock | None:
+            wrapped = _wrap(toks, width, style, size, max_lines, split_words)
+            if wrapped is None or wrapped[1]:
+                return None
+            b = block(wrapped[0], size, False)
+            return b if fits(b) else None
+
+        return at
 
     if not any(paragraphs):
         return block([], max_size, False)
     # A block is at least (ascent + descent) * size tall: sizes above that bound cannot fit.
     asc, desc = fonts.vertical_metrics(family, weight)
     hi = min(max_size, max(min_size, math.floor(height / (asc + desc))))
-    best = at(hi)
-    if best is None and hi > min_size:
-        guess = _estimate(tokens, width, height, style, hi, min_size, hi - 1, max_lines, line_spacing, asc + desc)
-        best = _search(at, min_size, hi - 1, guess)
+    # Break as gently as the box allows: first only at spaces (phrases such as "双11" or
+    # "大丽花花束" stay whole), then between CJK characters too, and only when even the smallest
+    # size needs it, inside words.
+    def largest(toks: tuple[tuple[str, ...], ...], split_words: bool) -> TextBlock | None:
+        at = sized(toks, split_words)
+        found = at(hi)
+        if found is None and hi > min_size:
+            guess = _estimate(toks, width, height, style, hi, min_size, hi - 1, max_lines, line_spacing, asc + desc)
+            found = _search(at, min_size, hi - 1, guess)
+        return found
+
+    best = largest(tokens, False)
+    coarse = tuple(_phrases(p) for p in tokens)
+    if coarse != tokens:
+        whole = largest(coarse, False)
+        if whole is not None and (best is None or whole.size >= PHRASE_SIZE_SHARE * best.size):
+            best = whole
+    if best is None:
+        best = largest(tokens, True)
     if best is not None:
         return best
     for n in range(max_lines, 0, -1):
@@ -125,6 +147,20 @@ def _fit(
     raise TextFitError(
         f"text box {width:g}x{height:g} px is too small for this text even at {min_size} px with an ellipsis"
     )
+
+
+def _phrases(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Tokens merged so that lines may break only after white space."""
+    out: list[str] = []
+    cur = ""
+    for tok in tokens:
+        cur += tok
+        if tok[-1:].isspace():
+            out.append(cur)
+            cur = ""
+    if cur:
+        out.append(cur)
+    return tuple(out)
 
 
 def _paragraphs(text: str, family: str, weight: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -239,13 +275,15 @@ def _ink_width(text: str, style: _Style, size: int) -> float:
 
 
 def _wrap(
-    paragraphs: tuple[tuple[str, ...], ...], width: float, style: _Style, size: int, limit: int
+    paragraphs: tuple[tuple[str, ...], ...], width: float, style: _Style, size: int, limit: int,
+    split_words: bool = True,
 ) -> tuple[list[str], str] | None:
     """Greedy wrap into at most ``limit`` lines: ``(lines, rest)``, ``rest`` the text left over.
 
     Lines are chosen from token advances, then checked with the exact ink width (kerning and
     overhangs) and shortened token by token if needed. A token wider than the box alone is
-    broken between clusters. Returns None if a single cluster is wider than the box.
+    broken between clusters (or, with ``split_words=False``, the wrap fails). Returns None if a
+    single cluster is wider than the box.
     """
     lines: list[str] = []
     for p_index, para in enumerate(paragraphs):
@@ -269,6 +307,8 @@ def _wrap(
             while j - i > 1 and _ink_width("".join(toks[i:j]).rstrip(), style, size) > width:
                 j -= 1
             if j - i == 1 and _ink_width(toks[i].rstrip(), style, size) > width:
+                if not split_words and len(clusters(toks[i].rstrip())) > 1:
+                    return None
                 head = _longest_prefix(clusters(toks[i]), width, style, size, str.rstrip)
                 if head is None:
                     return None

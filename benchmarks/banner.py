@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Banner-engine benchmark (issue 2): throughput and ``propose`` wall time, next to the yardstick.
+
+``run()`` returns the markdown section for ``docs/benchmarks.md`` (``benchmarks/run.py``). The machine is shared and noisy, so every number
+that has a target is reported as a ratio to a yardstick measured minutes apart
+in the same process tree, and each measurement takes the best of a few runs.
+
+Photos: ``../shared/photos`` when present (development machines, CI), else a
+synthetic product, so the benchmark runs anywhere.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+
+REPEATS = 3
+
+
+def _best(fn, repeats: int = REPEATS) -> float:
+    return min(fn() for _ in range(repeats))
+
+
+def _cutout_png(work: Path) -> Path:
+    """An RGBA cut-out for both sides: the u2net reference of car-1 when shared/ exists, else synthetic."""
+    ref = SHARED / "photos" / "car-1.ref.png"
+    if ref.is_file():
+        return ref
+    from creative.testing.fixtures import synthetic_product
+
+    photo, mask = synthetic_product("bottle")
+    rgba = photo.convert("RGBA")
+    rgba.putalpha(mask)
+    p = work / "product.png"
+    rgba.save(p)
+    return p
+
+
+def yardstick_banner(cutout: Path, n: int, work: Path) -> float:
+    script = SHARED / "bench" / "naive_banner.py"
+    if not script.is_file():
+        return float("nan")
+    out = work / "naive"
+
+    def once() -> float:
+        shutil.rmtree(out, ignore_errors=True)
+        r = subprocess.run([sys.executable, str(script), "--cutout", str(cutout), "-n", str(n), "--size", "1080x1080",
+                            "--out", str(out)], capture_output=True, text=True, check=True)
+        m = re.search(r"=\s*([\d.]+) banners/s", r.stdout)
+        return -float(m.group(1))  # negative: _best takes the min
+
+    return -_best(once)
+
+
+def ours_banner(cutout: Path, n: int, work: Path, workers: int) -> float:
+    """Banners/s for 1080x1080 JPEGs from a cached cut-out, templates rotating, ``workers`` processes."""
+    from creative.banner import make_banners
+    from creative.content import Content
+    from creative.design import prepare_product
+    from creative.template import all_templates
+
+    prod = prepare_product(cutout, remover="alpha")
+    content = Content.create("Espresso Cup Set", price="19.99", original_price="29.99", brand="Caffè Rosso")
+    names = [t.name for t in all_templates()]
+    per = max(1, n // len(names))
+    sizes = [(1080, 1080)] * 1
+
+    def once() -> float:
+        shutil.rmtree(work / "ours", ignore_errors=True)
+        t0 = time.perf_counter()
+        count = 0
+        for rep in range(per):
+            outs = make_banners(cutout, content, names, sizes, work / "ours" / str(rep), fmt="jpg", product=prod,
+                                workers=workers)
+            count += len(outs)
+        return -(count / (time.perf_counter() - t0))
+
+    return -_best(once)
+
+
+def propose_wall(cutout: Path, work: Path) -> tuple[float, float]:
+    """(in-process seconds, CLI wall seconds) for ``propose -n 24`` on a cached product."""
+    from creative.content import Content
+    from creative.design import prepare_product
+    from creative.propose import propose
+
+    prod = prepare_product(cutout, remover="alpha")
+    content = Content.create("Espresso Cup Set", price="19.99", original_price="29.99", brand="Caffè Rosso")
+
+    def lib() -> float:
+        shutil.rmtree(work / "props", ignore_errors=True)
+        t0 = time.perf_counter()
+        propose(cutout, content, (1080, 1080), work / "props", n=24, product=prod)
+        return time.perf_counter() - t0
+
+    exe = Path(sys.executable).with_name("creative")
+
+    def cli() -> float:
+        shutil.rmtree(work / "props-cli", ignore_errors=True)
+        t0 = time.perf_counter()
+        subprocess.run([str(exe), "propose", str(cutout), "--title", "Espresso Cup Set", "--price", "19.99",
+                        "--original-price", "29.99", "-n", "24", "--remover", "alpha", "--out", str(work / "props-cli")],
+                       check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+    lib()  # warm the cut-out and palette caches
+    return _best(lib), _best(cli)
+
+
+def run(work: Path) -> str:
+    cutout = _cutout_png(work)
+    n = 200
+    r: dict[str, float] = {}
+    r["yardstick_banners_per_s"] = yardstick_banner(cutout, n, work)
+    r["ours_banners_per_s_1proc"] = ours_banner(cutout, n, work, 1)
+    r["ours_banners_per_s_2proc"] = ours_banner(cutout, n, work, 2)
+    r["yardstick_again_banners_per_s"] = yardstick_banner(cutout, n, work)
+    yard = (r["yardstick_banners_per_s"] + r["yardstick_again_banners_per_s"]) / 2
+    r["ratio_2proc"] = r["ours_banners_per_s_2proc"] / yard
+    r["ratio_1proc"] = r["ours_banners_per_s_1proc"] / yard
+    r["propose24_lib_s"], r["propose24_cli_s"] = propose_wall(cutout, work)
+    print(json.dumps(r, indent=2))
+    return report(r, cutout)
+
+
+def report(r: dict[str, float], cutout: Path) -> str:
+    ok = lambda cond: "met" if cond else "**not met**"  # noqa: E731
+    return f"""## Banner engine (issue 2)
+
+Cut-out used by both sides: `{cutout.name}`. The yardstick (`../shared/bench/naive_banner.py`, plain
+Pillow, one process, a fixed band and two lines of text) is measured before and after ours; the
+mean of the two is the denominator. Each figure is the best of {REPEATS} runs.
+
+| measurement | value | target | status |
+| --- | --- | --- | --- |
+| yardstick, 1080×1080 JPEG banners/s (before, after) | {r['yardstick_banners_per_s']:.1f}, {r['yardstick_again_banners_per_s']:.1f} | | |
+| creative, 1080×1080 JPEG from cached cut-outs, 1 process | {r['ours_banners_per_s_1proc']:.1f} /s ({r['ratio_1proc']:.2f}× yardstick) | | |
+| creative, same, 2 processes | {r['ours_banners_per_s_2proc']:.1f} /s (**{r['ratio_2proc']:.2f}× yardstick**) | ≥ 2.5× | {ok(r['ratio_2proc'] >= 2.5)} |
+| `propose -n 24`, cached product, library call | {r['propose24_lib_s']:.2f} s | ≤ 1 s | {ok(r['propose24_lib_s'] <= 1.0)} |
+| `creative propose … -n 24`, cached product, whole CLI process (start-up included) | {r['propose24_cli_s']:.2f} s | ≤ 1 s | {ok(r['propose24_cli_s'] <= 1.0)} |
+
+Ours are the real templates (rotating through every bundled template and four palette schemes), with
+text fitting and per-glyph fallback, measured WCAG contrast per text, a contact shadow, and a JSON
+manifest per image.
+"""
