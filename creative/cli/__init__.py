@@ -48,6 +48,21 @@ def _register() -> None:
 _register()
 
 
+def _one_line_warnings() -> None:
+    """Library warnings (a dropped glyph, a skipped photo) as ``warning: ...`` lines, each once."""
+    import warnings
+
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+        text = str(message)
+        if text not in seen:
+            seen.add(text)
+            typer.secho(f"warning: {text}", err=True, fg="yellow")
+
+    warnings.showwarning = show
+
+
 def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("CREATIVE_DEBUG", "").lower() in ("1", "true", "yes")
 
@@ -62,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(args)
+    if not debug:
+        _one_line_warnings()
     try:
         app(args=args, prog_name="creative")
     except CreativeError as e:
