@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .content import Content
 from .design import Product, prepare_product
-from .errors import CreativeError
+from .errors import CreativeError, UsageError
 from .jobs import DesignJob, JobResult, run_jobs
 from .render.export import EXTENSIONS, format_for
 from .sizes import format_size
@@ -94,7 +94,8 @@ def make_banners(
     def finished(r: JobResult) -> None:
         i = where[r.index]
         if r.error:
-            raise CreativeError(f"{plan[i][2]}: {r.error}")
+            err = UsageError if r.exit_code == 2 else CreativeError
+            raise err(f"{plan[i][2].name}: {r.error}")
         results[i] = Output(r.path, tpls[plan[i][0]].name, plan[i][1], r.score or 0.0)
         if on_done:
             on_done(results[i])

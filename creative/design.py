@@ -15,6 +15,7 @@ from PIL import Image
 
 from .color import Palette, Swatch, build_palette, extract_colors
 from .content import Content
+from .errors import InputError
 from .layout import Layout, ProductShape, layout
 from .render import Rendered, render, save_image, save_json
 from .score import Score, score
@@ -22,6 +23,7 @@ from .sizes import format_size
 from .template.spec import Template
 
 MANIFEST_VERSION = 1
+MIN_PRODUCT_SIDE = 16
 LAYOUT_ALPHA_SIDE = 320
 
 
@@ -65,6 +67,10 @@ def prepare_product(photo: str | Path, *, remover: str = "u2netp") -> Product:
     from .cutout import cut_out
 
     c = cut_out(photo, remover=remover)
+    bw, bh = c.bbox[2] - c.bbox[0], c.bbox[3] - c.bbox[1]
+    if min(bw, bh) < MIN_PRODUCT_SIDE:
+        raise InputError(f"{photo}: the product is only {bw}x{bh} px; a banner needs at least "
+                         f"{MIN_PRODUCT_SIDE} px a side (use a larger photo)")
     return product_from_cutout(Path(photo), c.path, c.remover, c.key)
 
 

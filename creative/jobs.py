@@ -46,6 +46,7 @@ class JobResult:
     variant_name: str | None = None
     error: str | None = None
     thumbnail: object = None  # PIL image when asked for
+    exit_code: int = 0  # the error's exit code (2: a bad argument, 1: a failure)
 
     @property
     def ok(self) -> bool:
@@ -77,7 +78,7 @@ def run_one(index: int, job: DesignJob) -> JobResult:
             thumb = thumbnail(res.image, job.thumbnail)
         return JobResult(index, job.path, res.score.total, res.score.to_dict(), res.layout.variant, None, thumb)
     except CreativeError as e:
-        return JobResult(index, job.path, error=str(e))
+        return JobResult(index, job.path, error=str(e), exit_code=e.exit_code)
 
 
 def _worker(index: int) -> JobResult:

@@ -94,15 +94,17 @@ def extract_colors(rgba: Image.Image, k: int = 6, *, seed: int = 0) -> list[Swat
     px = _sample(rgba)
     lab = cv2.cvtColor((px.astype(np.float32) / 255.0).reshape(-1, 1, 3), cv2.COLOR_RGB2Lab)
     lab = lab.reshape(-1, 3)
-    k = min(k, lab.shape[0])
-    cv2.setRNGSeed(seed)
-    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, _KMEANS_ITERATIONS, _KMEANS_EPSILON)
-    _, labels, centres = cv2.kmeans(lab, k, None, criteria, _KMEANS_ATTEMPTS, cv2.KMEANS_PP_CENTERS)
-    counts = np.bincount(labels.reshape(-1), minlength=k).astype(np.float64)
-    keep = [i for i in range(k) if counts[i] > 0]
-    merged, weights = _merge(
-        [centres[i].astype(np.float64) for i in keep], [float(counts[i]) for i in keep]
-    )
+    if lab.shape[0] <= k:  # a tiny image: every pixel is its own cluster
+        merged, weights = _merge([row.astype(np.float64) for row in lab], [1.0] * lab.shape[0])
+    else:
+        cv2.setRNGSeed(seed)
+        criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, _KMEANS_ITERATIONS, _KMEANS_EPSILON)
+        _, labels, centres = cv2.kmeans(lab, k, None, criteria, _KMEANS_ATTEMPTS, cv2.KMEANS_PP_CENTERS)
+        counts = np.bincount(labels.reshape(-1), minlength=k).astype(np.float64)
+        keep = [i for i in range(k) if counts[i] > 0]
+        merged, weights = _merge(
+            [centres[i].astype(np.float64) for i in keep], [float(counts[i]) for i in keep]
+        )
     total = sum(weights)
     centre_arr = np.array(merged, dtype=np.float32).reshape(-1, 1, 3)
     rgb = cv2.cvtColor(centre_arr, cv2.COLOR_Lab2RGB).reshape(-1, 3)

@@ -14,14 +14,15 @@ The steps, in order:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import sqrt
 
 import numpy as np
 
 from ..content import Content
-from ..errors import TextFitError
+from ..errors import TextFitError, UsageError
 from ..sizes import aspect_class
-from ..template.spec import LogoLayer, ProductLayer, ShapeLayer, Slot, Stack, Template, TextLayer, Variant
+from ..template.spec import ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Slot, Stack, Template, TextLayer, Variant
 from ..text import TextBlock, fit_text
 
 Box = tuple[int, int, int, int]
@@ -125,6 +126,20 @@ def _at_least_one_px(box: Box, canvas: tuple[int, int]) -> Box:
         y1 = min(canvas[1], y0 + 1)
         y0 = y1 - 1
     return (x0, y0, x1, y1)
+
+
+@lru_cache(maxsize=256)
+def _image_size(path: str) -> tuple[int, int]:
+    """Pixel size of a template image from its header (no decoding)."""
+    from PIL import Image
+
+    from ..errors import TemplateError
+
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, ValueError) as e:
+        raise TemplateError(f"{path}: template image cannot be read ({e})") from None
 
 
 def _anchor_offsets(anchor: str) -> tuple[float, float]:
@@ -234,6 +249,14 @@ class _TextSpec:
         return self.layer.plate if isinstance(self.layer, TextLayer) else None
 
 
+def _drawable(text: str, family: str, weight: int) -> bool:
+    """Whether any visible character of ``text`` has a font (others are dropped with a warning)."""
+    from ..text.fonts import split_with_dropped
+
+    runs, _ = split_with_dropped(text, family, weight)
+    return any(t.strip() for _, t in runs)
+
+
 def _text_spec(layer, content: Content, unit: float, slot_max: float | None, slot_lines: int | None, align: str | None) -> _TextSpec | None:
     role = layer.role if isinstance(layer, TextLayer) else "brand"
     text = content.text_for(role)
@@ -241,6 +264,10 @@ def _text_spec(layer, content: Content, unit: float, slot_max: float | None, slo
         return None
     if getattr(layer, "uppercase", False):
         text = text.upper()
+    if not _drawable(text, layer.font, layer.weight):
+        if role == "headline":
+            raise UsageError(f"title '{text[:40]}': no bundled font can draw any of its characters")
+        return None
     max_frac = slot_max if slot_max is not None else layer.max_size
     lines = slot_lines if slot_lines is not None else getattr(layer, "max_lines", 1)
     return _TextSpec(layer, text, max(6, int(max_frac * unit)), lines, align or getattr(layer, "align", "left"))
@@ -464,6 +491,17 @@ def _try_layout(template, canvas, content, product, v: Variant, margin, unit, sc
             if layer.shape == "line":
                 box = _at_least_one_px(box, canvas)
             elements.append(Element(lid, "shape", box))
+        elif isinstance(layer, ImageLayer) and lid in v.slots:
+            slot = v.slots[lid]
+            region = _region(slot.box, canvas, margin, slot.bleed)
+            if layer.fit == "cover":
+                elements.append(Element(lid, "image", region, region=region))
+            else:
+                iw, ih = _image_size(layer.src)
+                rw, rh = region[2] - region[0], region[3] - region[1]
+                k = min(rw / iw, rh / ih)
+                box = _place((max(1, int(iw * k)), max(1, int(ih * k))), region, slot.anchor)
+                elements.append(Element(lid, "image", box, region=region))
         elif isinstance(layer, ProductLayer) and product_box is not None:
             elements.append(Element(lid, "product", product_box, region=product_box))
         elif isinstance(layer, (TextLayer, LogoLayer)):

@@ -108,8 +108,8 @@ def _header_size(path: Path) -> tuple[int, int] | None:
             fh.seek(0)
             try:
                 im = factory(fh, str(path))
-            except _DECODE_ERRORS:
-                continue
+            except _DECODE_ERRORS + (Image.DecompressionBombError,):
+                continue  # some parsers (GIF) run the bomb check themselves while opening
             return im.size
     return None
 

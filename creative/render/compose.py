@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from ..color import Palette, fix_text_color, measured_contrast, parse_color, required_ratio, underlay_color
 from ..layout import Element, Layout
-from ..template.spec import BackgroundLayer, Fill, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
+from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
 from ..text import block_mask, draw_block
 from .paint import fill_image, paint_shape
 
@@ -110,6 +111,14 @@ def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -
     paint_shape(canvas, el.box, layer.shape, _fill(layer.fill, (x1 - x0, y1 - y0), palette, layout.canvas), layer.radius)
 
 
+@lru_cache(maxsize=32)
+def _load_asset(path: str) -> Image.Image:
+    """A template's picture, decoded safely (size limits, EXIF, modes) and cached."""
+    from ..material.load import load_image
+
+    return load_image(path)
+
+
 @lru_cache(maxsize=16)
 def _load_png(path: str) -> Image.Image:
     with Image.open(path) as im:
@@ -166,6 +175,28 @@ def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_
     x0, y0, x1, y1 = el.box
     img, off = _product_pixels(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
     _paste_clipped(canvas, img, (x0 + off[0], y0 + off[1]))
+
+
+def _draw_image(canvas: Image.Image, el: Element, layer: ImageLayer) -> None:
+    """A template picture: contained (box already fitted by layout) or covering its box (cropped)."""
+    from ..errors import TemplateError
+
+    if not Path(layer.src).is_absolute():  # parsed from text, never resolved against a folder
+        raise TemplateError(f"image layer '{layer.id}': its src must be resolved from the template's folder")
+    src = _load_asset(layer.src)
+    x0, y0, x1, y1 = el.box
+    w, h = x1 - x0, y1 - y0
+    if layer.fit == "cover":
+        k = max(w / src.width, h / src.height)
+        big = _resize_rgba(src, (max(w, int(src.width * k + 0.5)), max(h, int(src.height * k + 0.5))))
+        ox, oy = (big.width - w) // 2, (big.height - h) // 2
+        img = big.crop((ox, oy, ox + w, oy + h))
+    else:
+        img = _resize_rgba(src, (w, h))
+    if layer.opacity < 1.0:
+        img = img.copy()
+        img.putalpha(img.getchannel("A").point(lambda v: int(v * layer.opacity)))
+    _paste_clipped(canvas, img, (x0, y0))
 
 
 def _behind(canvas: Image.Image, el: Element) -> np.ndarray:
@@ -230,6 +261,10 @@ def render(layout: Layout, template: Template, palette: Palette, cutout_path: st
             continue
         if isinstance(layer, (BackgroundLayer, ShapeLayer)):
             _draw_static(canvas, layer, layout, palette)
+        elif isinstance(layer, ImageLayer):
+            el = by_id.get(layer.id)
+            if el is not None:
+                _draw_image(canvas, el, layer)
         elif isinstance(layer, ProductLayer):
             el = by_id.get(layer.id)
             if el is not None and cutout_path is not None:

@@ -37,7 +37,7 @@ def _node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-_LAYER_TAGS = {"background", "shape", "product", "text", "logo"}
+_LAYER_TAGS = {"background", "shape", "product", "text", "logo", "image"}
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -112,6 +112,35 @@ def parse_template(text: str, source: str = "<string>") -> Template:
         raise TemplateError(head) from None
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+def resolve_assets(template: Template, folder: Path, source: str) -> Template:
+    """Check each image layer's ``src`` stays inside ``folder`` and exists; return the template
+    with absolute, resolved paths. Refused: absolute paths, ``..`` escapes, symlinks pointing
+    outside the folder, non-image files."""
+    from .spec import ImageLayer
+
+    root = folder.resolve()
+    layers = []
+    for i, layer in enumerate(template.layers):
+        if isinstance(layer, ImageLayer):
+            where = f"{source}: layers.{i}.src '{layer.src}'"
+            raw = Path(layer.src)
+            if raw.is_absolute() or layer.src.startswith(("/", "\\")) or ":" in layer.src[:3]:
+                raise TemplateError(f"{where}: must be a path relative to the template's folder")
+            target = (root / raw).resolve()
+            if not target.is_relative_to(root):
+                raise TemplateError(f"{where}: leaves the template's folder (symlinks and '..' may not point outside)")
+            if target.suffix.lower() not in IMAGE_SUFFIXES:
+                raise TemplateError(f"{where}: expected a {', '.join(IMAGE_SUFFIXES)} file")
+            if not target.is_file():
+                raise TemplateError(f"{where}: file not found")
+            layer = layer.model_copy(update={"src": str(target)})
+        layers.append(layer)
+    return template.model_copy(update={"layers": tuple(layers)})
+
+
 def load_template_file(path: str | Path) -> Template:
     p = Path(path)
     if not p.is_file():
@@ -122,4 +151,4 @@ def load_template_file(path: str | Path) -> Template:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise TemplateError(f"{p}: template file is not UTF-8 text") from None
-    return parse_template(text, str(p))
+    return resolve_assets(parse_template(text, str(p)), p.parent, str(p))

@@ -130,8 +130,21 @@ class LogoLayer(_Model):
     uppercase: bool = True
 
 
+class ImageLayer(_Model):
+    """A picture shipped with the template (a logo file, a decoration), fitted into its slot.
+
+    ``src`` is relative to the template file's folder and must stay inside it.
+    """
+
+    type: Literal["image"]
+    id: str
+    src: str = Field(min_length=1, max_length=512)
+    fit: Literal["contain", "cover"] = "contain"
+    opacity: float = Field(1.0, ge=0.0, le=1.0)
+
+
 Layer = Annotated[
-    Union[BackgroundLayer, ShapeLayer, ProductLayer, TextLayer, LogoLayer],
+    Union[BackgroundLayer, ShapeLayer, ProductLayer, TextLayer, LogoLayer, ImageLayer],
     Field(discriminator="type"),
 ]
 

@@ -28,7 +28,10 @@ EMOJI = "emoji"
 EMOJI_ENV = "CREATIVE_EMOJI_FONT"
 DEFAULT_EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
 #: Families tried after the requested one, in order (the emoji font, when present, comes last).
-FALLBACKS = ("noto-sans", "noto-sans-cjk", "noto-sans-arabic", "noto-sans-devanagari", "noto-sans-thai")
+FALLBACKS = (
+    "noto-sans", "noto-sans-cjk", "noto-sans-arabic", "noto-sans-devanagari", "noto-sans-thai",
+    "noto-sans-khmer", "noto-sans-tamil", "noto-sans-telugu",
+)
 _RAQM = ImageFont.Layout.RAQM
 
 
@@ -77,6 +80,9 @@ FAMILIES: dict[str, FontFamily] = {
         FontFamily("noto-sans-arabic", "Noto Sans Arabic", "fontpkg-noto-sans-arabic", "variable"),
         FontFamily("noto-sans-devanagari", "Noto Sans Devanagari", "fontpkg-noto-sans-devanagari", "variable"),
         FontFamily("noto-sans-thai", "Noto Sans Thai", "fontpkg-noto-sans-thai", "variable"),
+        FontFamily("noto-sans-khmer", "Noto Sans Khmer", "fontpkg-noto-sans-khmer", "variable"),
+        FontFamily("noto-sans-tamil", "Noto Sans Tamil", "fontpkg-noto-sans-tamil", "variable"),
+        FontFamily("noto-sans-telugu", "Noto Sans Telugu", "fontpkg-noto-sans-telugu", "variable"),
     )
 }
 
