@@ -79,3 +79,9 @@ def test_user_template_dir_shadows_and_paths(tmp_path, monkeypatch):
     assert get_template(str(tmp_path / "mine.yaml")).name == "mine"
     with pytest.raises(UsageError, match="not found"):
         get_template(str(tmp_path / "missing.yaml"))
+
+
+@pytest.mark.parametrize("text", ["=", "!!python/object/apply:os.system ['echo pwned']", "name: !!python/name:os.system"])
+def test_yaml_tags_are_never_executed(text):
+    with pytest.raises(TemplateError, match="t.yaml:1: YAML error"):
+        parse_template(text, "t.yaml")

@@ -98,7 +98,13 @@ def parse_template(text: str, source: str = "<string>") -> Template:
         raise TemplateError(f"{source}: the file is empty")
     if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
         raise TemplateError(f"{source}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing to load")
-    data = _construct(root)
+    try:
+        data = _construct(root)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise TemplateError(f"{source}{where}: YAML error: {problem}") from None
     if not isinstance(data, dict):
         raise TemplateError(f"{source}: expected a mapping of template fields at the top level")
     try:
