@@ -49,7 +49,8 @@ def _bbox_inside(inner, outer) -> bool:
 def test_every_family_comes_from_a_package():
     assert families() == sorted(
         ["inter", "montserrat", "bebas-neue", "playfair-display", "noto-sans", "noto-sans-cjk",
-         "noto-sans-arabic", "noto-sans-devanagari", "noto-sans-thai"]
+         "noto-sans-arabic", "noto-sans-devanagari", "noto-sans-thai", "noto-sans-khmer", "noto-sans-tamil",
+         "noto-sans-telugu"]
     )
     for slug in families():
         for weight in (400, 700):
@@ -420,3 +421,8 @@ def test_phrases_stay_whole_when_spaces_allow_but_not_at_any_price():
     assert [ln.text for ln in zh.lines] == ["618 大丽花花束", "限时特惠"]
     solid = fit_text("大丽花花束限时特惠大促销", (300, 300), family="inter", weight=800, max_size=120, max_lines=3)
     assert solid.size >= 60 and len(solid.lines) == 3  # no spaces: CJK breaks anywhere, large
+
+
+def test_indic_and_khmer_scripts_render_from_their_fonts():
+    b = fit_text("வணக்கம் ខ្មែរ తెలుగు", (800, 200), family="inter", weight=700, max_size=60)
+    assert {r.family for ln in b.lines for r in ln.runs} == {"noto-sans-tamil", "noto-sans-khmer", "noto-sans-telugu"}
