@@ -64,27 +64,28 @@ def yardstick_banner(cutout: Path, n: int, work: Path) -> float:
 
 
 def ours_banner(cutout: Path, n: int, work: Path, workers: int) -> float:
-    """Banners/s for 1080x1080 JPEGs from a cached cut-out, templates rotating, ``workers`` processes."""
-    from creative.banner import make_banners
+    """Banners/s for ``n`` 1080x1080 JPEGs from a cached cut-out in one job run (templates and
+    palette schemes rotating), with ``workers`` processes."""
     from creative.content import Content
     from creative.design import prepare_product
+    from creative.jobs import DesignJob, run_jobs
     from creative.template import all_templates
 
     prod = prepare_product(cutout, remover="alpha")
     content = Content.create("Espresso Cup Set", price="19.99", original_price="29.99", brand="Caffè Rosso")
-    names = [t.name for t in all_templates()]
-    per = max(1, n // len(names))
-    sizes = [(1080, 1080)] * 1
+    tpls = all_templates()
+    schemes = ("analogous", "complementary", "triadic", "monochrome")
 
     def once() -> float:
-        shutil.rmtree(work / "ours", ignore_errors=True)
+        out = work / "ours"
+        shutil.rmtree(out, ignore_errors=True)
+        jobs = [DesignJob(tpls[i % len(tpls)], prod, content, (1080, 1080), out / f"b{i:04d}.jpg",
+                          scheme=schemes[(i // len(tpls)) % len(schemes)]) for i in range(n)]
         t0 = time.perf_counter()
-        count = 0
-        for rep in range(per):
-            outs = make_banners(cutout, content, names, sizes, work / "ours" / str(rep), fmt="jpg", product=prod,
-                                workers=workers)
-            count += len(outs)
-        return -(count / (time.perf_counter() - t0))
+        results = run_jobs(jobs, workers=workers)
+        dt = time.perf_counter() - t0
+        assert all(r.ok for r in results)
+        return -(n / dt)
 
     return -_best(once)
 
