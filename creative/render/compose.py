@@ -77,8 +77,10 @@ def _static_layers(template: Template) -> list:
 
 def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
     static = _static_layers(template)
-    key = (template.name, template.version, id(template), layout.variant, layout.canvas, palette.scheme, palette.tone,
-           tuple(sorted(palette.to_dict().items())))
+    # Keyed by what is drawn (the layers' values and their boxes), not by id(template): a template
+    # re-loaded after an edit (``creative template watch``) may reuse a freed template's id.
+    boxes = tuple((e.id, e.box) for e in layout.elements if e.kind == "shape")
+    key = (tuple(static), boxes, layout.canvas, tuple(sorted(palette.to_dict().items())))
     hit = _BASE_CACHE.get(key)
     if hit is not None:
         _BASE_CACHE.move_to_end(key)

@@ -2,9 +2,11 @@
 
 Built from what ``render`` drew, never from pixels: one ``<g>`` per template layer (an
 Inkscape layer too), fills as SVG gradients and patterns, shapes as ``rect``/``ellipse``/
-``polygon``, the product as an embedded PNG (its contact shadow baked in), and every text
-as a real ``<text>`` with its font family, size, weight and colour, one ``<tspan>`` per
-line and font run at exactly the positions ``creative.text.measure`` computed.
+``polygon``, the product as an embedded PNG (its contact shadow baked in), template pictures as
+their original files, and every text
+as a real ``<text>`` with its font family, size, weight and colour: one ``<tspan>`` per line
+at the origin and baseline ``creative.text.measure`` computed, with nested spans where a
+fallback font takes over (the browser then shapes the line, so it stays editable as a line).
 
 Fonts are referenced by family name (a designer's installed fonts are used); with
 ``embed_fonts`` each font is also embedded as an ``@font-face`` data URL, subset to the
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from ..color import Palette
 from ..layout import Element, Layout
-from ..template.spec import BackgroundLayer, Fill, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
+from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
 from ..text import fonts, ink_box
 from ..text.measure import spacing_px
 from .compose import TextRecord, resolve_color
@@ -114,7 +116,7 @@ def _paint(doc: _Doc, fill: Fill, box: tuple[int, int, int, int], palette: Palet
 def _pattern(doc: _Doc, gid: str, fill: Fill, box, c1, c2, canvas: tuple[int, int]) -> None:
     """Dots, stripes or grid over a solid ground, cell for cell as ``paint.fill_image`` draws them."""
     x0, y0 = box[0], box[1]
-    cell = max(4, max(4, int(fill.pattern_scale * min(canvas))))
+    cell = max(4, int(fill.pattern_scale * min(canvas)))  # as render._fill and paint.fill_image
     ink = {"fill": _hex(c2), "fill-opacity": _num(0.55)}
     if fill.pattern == "dots":
         pat = ET.SubElement(doc.defs, _q("pattern"), id=gid, patternUnits="userSpaceOnUse",
@@ -125,14 +127,17 @@ def _pattern(doc: _Doc, gid: str, fill: Fill, box, c1, c2, canvas: tuple[int, in
             ET.SubElement(pat, _q("circle"), cx=_num(cx + 0.5), cy=_num(cy + 0.5), r=_num(r), attrib=ink)
         return
     if fill.pattern == "stripes":
-        # Pillow draws lines x + y = k * cell through pixel centres (+1 in continuous space), cell // 4 wide
-        lw = max(1, cell // 4)
+        # Pillow draws lines x + y = k * cell (box pixels, through pixel centres: +1 in continuous space).
+        # As a pattern: axis-aligned bands in a frame rotated 45°, whose x axis is the lines' normal,
+        # so tiles meet along the bands and leave no seams.
+        period = cell / math.sqrt(2)
+        band = _diagonal_width(max(1, cell // 4))
+        centre = (x0 + y0 + 1) / math.sqrt(2)
         pat = ET.SubElement(doc.defs, _q("pattern"), id=gid, patternUnits="userSpaceOnUse",
-                            x=_num(x0 + 1), y=_num(y0), width=_num(cell), height=_num(cell))
-        ET.SubElement(pat, _q("rect"), width=_num(cell), height=_num(cell), fill=_hex(c1))
-        for k in (0, 1, 2):
-            ET.SubElement(pat, _q("line"), x1=_num(k * cell - cell), y1=_num(cell), x2=_num(k * cell), y2="0",
-                          stroke=_hex(c2), attrib={"stroke-width": _num(lw), "stroke-opacity": _num(0.55)})
+                            x=_num(centre - period / 2), y="0", width=_num(period), height=_num(period),
+                            patternTransform="rotate(45)")
+        ET.SubElement(pat, _q("rect"), width=_num(period), height=_num(period), fill=_hex(c1))
+        ET.SubElement(pat, _q("rect"), x=_num(period / 2 - band / 2), width=_num(band), height=_num(period), attrib=ink)
         return
     lw = max(1, cell // 20)  # grid
     pat = ET.SubElement(doc.defs, _q("pattern"), id=gid, patternUnits="userSpaceOnUse",
@@ -140,6 +145,20 @@ def _pattern(doc: _Doc, gid: str, fill: Fill, box, c1, c2, canvas: tuple[int, in
     ET.SubElement(pat, _q("rect"), width=_num(cell), height=_num(cell), fill=_hex(c1))
     ET.SubElement(pat, _q("rect"), width=_num(lw), height=_num(cell), attrib=ink)
     ET.SubElement(pat, _q("rect"), y="0", width=_num(cell), height=_num(lw), attrib=ink)
+
+
+@lru_cache(maxsize=64)
+def _diagonal_width(width: int) -> float:
+    """The true thickness of a 45° line Pillow draws with ``width``: measured, since Pillow widens
+    diagonal lines in whole pixels per row (width 3 covers 5 pixels a row, 3.5 px across)."""
+    from PIL import Image, ImageDraw
+
+    side = 8 * width + 16
+    im = Image.new("L", (side, side), 0)
+    ImageDraw.Draw(im).line((0, side, side, 0), fill=255, width=width)
+    row = side // 2
+    run = sum(1 for x in range(side) if im.getpixel((x, row)) > 127)
+    return run / math.sqrt(2)
 
 
 def _shape(parent: ET.Element, shape: str, box: tuple[int, int, int, int], attrs: dict[str, str],
@@ -185,6 +204,23 @@ def _product(doc: _Doc, g: ET.Element, el: Element, layer: ProductLayer, cutout_
     ET.SubElement(g, _q("image"), x=_num(x0 + off[0]), y=_num(y0 + off[1]), width=_num(img.width),
                   height=_num(img.height), preserveAspectRatio="none",
                   attrib={f"{{{XLINK_NS}}}href": _png_data_url(img), "image-rendering": "optimizeQuality"})
+
+
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+def _picture(g: ET.Element, el: Element, layer: ImageLayer) -> None:
+    """A template picture: the original file embedded (a designer gets the real asset), fitted like
+    ``compose._draw_image``: the box is already the contained size; ``cover`` fills and crops."""
+    src = Path(layer.src)
+    data = base64.b64encode(src.read_bytes()).decode("ascii")
+    x0, y0, x1, y1 = el.box
+    attrs = {f"{{{XLINK_NS}}}href": f"data:{_MIME.get(src.suffix.lower(), 'image/png')};base64,{data}",
+             "preserveAspectRatio": "xMidYMid slice" if layer.fit == "cover" else "none",
+             "image-rendering": "optimizeQuality"}
+    if layer.opacity < 1.0:
+        attrs["opacity"] = _num(layer.opacity)
+    ET.SubElement(g, _q("image"), x=_num(x0), y=_num(y0), width=_num(x1 - x0), height=_num(y1 - y0), attrib=attrs)
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -274,9 +310,11 @@ def _text(doc: _Doc, g: ET.Element, el: Element, layer: TextLayer | LogoLayer, r
         for family, part in runs:
             _fill_run(doc, ET.SubElement(span, _q("tspan")), block, family, part, own_font=family != block.family)
     if isinstance(layer, TextLayer) and layer.strike:
-        ymid = (el.box[1] + el.box[3]) / 2
-        ET.SubElement(g, _q("line"), id=f"{el.id}-strike", x1=_num(el.box[0]), y1=_num(ymid), x2=_num(el.box[2]),
-                      y2=_num(ymid), stroke=rec.color, attrib={"stroke-width": _num(max(1, block.size // 14))})
+        # Pillow's line(width=w) at y fills rows int(y) - (w - 1) // 2 ... + w, columns x0..x1 inclusive
+        w = max(1, block.size // 14)
+        top = int((el.box[1] + el.box[3]) / 2) - (w - 1) // 2
+        ET.SubElement(g, _q("line"), id=f"{el.id}-strike", x1=_num(el.box[0]), y1=_num(top + w / 2),
+                      x2=_num(el.box[2] + 1), y2=_num(top + w / 2), stroke=rec.color, attrib={"stroke-width": _num(w)})
 
 
 # --- fonts --------------------------------------------------------------------------------
@@ -364,6 +402,10 @@ def build_svg(layout: Layout, template: Template, palette: Palette, texts: list[
             el = by_id.get(layer.id)
             if el is not None and cutout_path is not None:
                 _product(doc, _layer(doc, layer.id), el, layer, cutout_path)
+        elif isinstance(layer, ImageLayer):
+            el = by_id.get(layer.id)
+            if el is not None and el.box[2] > el.box[0] and el.box[3] > el.box[1]:
+                _picture(_layer(doc, layer.id), el, layer)
         elif isinstance(layer, (TextLayer, LogoLayer)):
             el = by_id.get(layer.id)
             rec = records.get(layer.id)

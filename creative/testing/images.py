@@ -111,3 +111,17 @@ def check_golden(actual: Image.Image, golden: str | Path, *, update: bool = Fals
         expected = g.copy()
     fail_dir = Path(failure_dir) if failure_dir else golden.parent / "_failures"
     return assert_image_similar(actual, expected, tol, fail_dir, golden.stem)
+
+
+def region_difference(expected: Image.Image, actual: Image.Image, box: tuple[int, int, int, int],
+                      scale: int = 3) -> float:
+    """Mean of the per-pixel max channel difference inside ``box`` after both are box-filtered by
+    ``scale``: anti-aliasing differences (a different rasteriser) average out, a moved or missing
+    glyph does not. 0..255."""
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    size = (max(1, (x1 - x0) // scale), max(1, (y1 - y0) // scale))
+    a, b = (Image.fromarray(_rgb(im)[y0:y1, x0:x1].astype(np.uint8)).resize(size, Image.Resampling.BOX)
+            for im in (expected, actual))
+    return float(np.abs(np.asarray(a, np.int16) - np.asarray(b, np.int16)).max(axis=2).mean())
