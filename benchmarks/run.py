@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-SECTIONS = ["banner"]
+SECTIONS = ["banner", "video", "authoring"]
 
 
 def main(argv: list[str]) -> None:

@@ -1,7 +1,8 @@
 """``creative demo``: the bundled sample campaign, rendered into a folder with an index page.
 
 Every bundled template at every standard size for every sample product, one
-ranked proposal set, and ``index.html`` to look at all of it.
+ranked proposal set, a promo video in 9:16 and 1:1, and ``index.html`` (the review gallery)
+to look at all of it.
 """
 from __future__ import annotations
 
@@ -49,13 +50,14 @@ class DemoResult:
     problems: tuple
 
 
-def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_proposals: int = 24, progress=None) -> DemoResult:
+def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_proposals: int = 24, progress=None,
+             videos: bool = True) -> DemoResult:
     """Render the sample campaign into ``out_dir``, build its gallery (``index.html``) and check
     every banner's manifest."""
     out = Path(out_dir)
     products = sample_products()
     templates = all_templates()
-    total = len(products) * len(templates) * len(STANDARD_SIZES) + n_proposals
+    total = len(products) * len(templates) * len(STANDARD_SIZES) + n_proposals + (1 if videos else 0)
     tick = progress(total) if progress else (lambda *_: None)
     for sp in products:
         make_banners(
@@ -67,6 +69,11 @@ def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_pro
     propose(hero.photo, hero.content, (1080, 1080), out / "proposals", n=n_proposals,
             product=prepare_product(hero.photo, remover=remover))
     tick(n_proposals)
+    if videos:
+        from .video import sample_promos
+
+        sample_promos(hero.photo, hero.content, out / "video" / hero.id, remover=remover)
+        tick(1)
     from .gallery import build_gallery
 
     index = build_gallery(out, title="creative demo: the sample campaign").page

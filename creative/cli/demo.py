@@ -13,8 +13,9 @@ def register(app: typer.Typer) -> None:
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Output folder."),
     remover: str = typer.Option("u2netp", "--remover", help="Cut-out backend."),
+    video: bool = typer.Option(True, "--video/--no-video", help="Also render the promo video (9:16 and 1:1)."),
 ) -> None:
-    """Render the bundled sample campaign (every template at all 8 sizes, plus proposals) with an index.html."""
+    """Render the bundled sample campaign (every template at all 8 sizes, proposals, a promo video) with a gallery."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..demo import run_demo
@@ -27,7 +28,7 @@ def demo(
             task = bar.add_task("demo", total=total)
             return lambda k=1: bar.advance(task, k)
 
-        result = run_demo(out, remover=remover, progress=start)
+        result = run_demo(out, remover=remover, progress=start, videos=video)
     for p in result.problems[:20]:
         typer.secho(f"problem: {p}", fg="red", err=True)
     typer.echo(f"checked {result.images} banners: {len(result.problems)} problems "

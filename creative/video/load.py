@@ -1,0 +1,121 @@
+"""Storyboard files: safe YAML in (errors name file, line and field), YAML out, JSON Schema."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import CreativeError
+from ..render.export import _atomic_write
+from ..template.load import MAX_EXPANDED_NODES, _construct, _expanded_size, _Loader, _node_line
+from .spec import Storyboard
+
+MAX_STORYBOARD_BYTES = 1024 * 1024
+
+
+class StoryboardError(CreativeError):
+    """A storyboard file is invalid; the message names the file, the line and the field path."""
+
+
+def _describe(err: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    return f"{path}: {msg}"
+
+
+def parse_storyboard(text: str, source: str = "<string>") -> Storyboard:
+    """Validate YAML text into a :class:`Storyboard`; every problem is listed in one error."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise StoryboardError(f"{source}{where}: YAML syntax error: {problem}") from None
+    if root is None:
+        raise StoryboardError(f"{source}: the file is empty")
+    if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
+        raise StoryboardError(f"{source}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing to load")
+    data = _construct(root)
+    if not isinstance(data, dict):
+        raise StoryboardError(f"{source}: expected a mapping of storyboard fields at the top level")
+    try:
+        return Storyboard.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            line = _node_line(root, tuple(err["loc"]))
+            problems.append(f"{source}:{line}: {_describe(err)}" if line else f"{source}: {_describe(err)}")
+        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
+        raise StoryboardError(head) from None
+
+
+def load_storyboard(path: str | Path) -> Storyboard:
+    """Read and validate a storyboard file."""
+    p = Path(path)
+    if not p.is_file():
+        raise StoryboardError(f"{p}: storyboard file not found")
+    if p.stat().st_size > MAX_STORYBOARD_BYTES:
+        raise StoryboardError(f"{p}: storyboard file is larger than {MAX_STORYBOARD_BYTES // 1024} KB")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise StoryboardError(f"{p}: storyboard file is not UTF-8 text") from None
+    return parse_storyboard(text, str(p))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for mappings, flow style for short lists of numbers (boxes, sizes)."""
+
+
+def _represent_tuple(dumper: yaml.SafeDumper, data: tuple) -> yaml.Node:
+    flow = all(isinstance(v, (int, float)) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_float(dumper: yaml.SafeDumper, data: float) -> yaml.Node:
+    text = repr(data)  # the shortest text that reads back as the same float
+    return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+_Dumper.add_representer(tuple, _represent_tuple)
+_Dumper.add_representer(float, _represent_float)
+
+_HEADER = (
+    "# creative storyboard (edit freely, then: creative video render THIS_FILE --out promo.mp4)\n"
+    "# Boxes are [x0, y0, x1, y1] fractions of the canvas; text sizes are fractions of the canvas scale.\n"
+    "# Schema: creative video schema\n"
+)
+
+
+def dump_storyboard(board: Storyboard) -> str:
+    """YAML text of a storyboard (defaults left out, so the file shows what was decided)."""
+    data = board.model_dump(mode="python", exclude_defaults=True)
+    data = {"version": board.version, **data}
+    data.setdefault("size", board.size)
+    data.setdefault("fps", board.fps)
+    data.setdefault("style", board.style)
+    data.setdefault("template", board.template)
+    return _HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+def save_storyboard(board: Storyboard, path: str | Path) -> Path:
+    """Write a storyboard atomically as YAML."""
+    p = Path(path)
+    text = dump_storyboard(board).encode("utf-8")
+    _atomic_write(p, lambda fh: fh.write(text))
+    return p
+
+
+def json_schema() -> dict:
+    """JSON Schema of the storyboard format (``creative video schema``)."""
+    schema = Storyboard.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "creative storyboard"
+    return schema
