@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-SECTIONS = ["banner", "video", "authoring"]
+SECTIONS = ["banner", "batch", "cutout_quality", "video", "authoring"]
 
 
 def main(argv: list[str]) -> None:

@@ -62,6 +62,18 @@ def select_templates(templates: list[Template], styles: list[str] | None) -> lis
     return picked
 
 
+def prefer_styles(templates: list[Template], suggested: list[str] | tuple[str, ...]) -> tuple[list[Template], list[Template]]:
+    """(templates matching a suggested style, ordered by the suggestions; the others, in order)."""
+    order = [s.strip().lower() for s in suggested if s.strip()]
+
+    def rank(t: Template) -> int:
+        tags = {t.name} | set(t.styles)
+        return next((i for i, s in enumerate(order) if s in tags), len(order))
+
+    ranked = sorted(templates, key=rank)  # stable: ties keep the registry order
+    return [t for t in ranked if rank(t) < len(order)], [t for t in ranked if rank(t) == len(order)]
+
+
 def candidates(templates: list[Template], size: tuple[int, int], n: int, brand: tuple[str, ...] | None = None) -> list[Candidate]:
     """Up to ``n`` distinct candidates, interleaved across templates for variety."""
     aspect = aspect_class(size)
@@ -120,13 +132,21 @@ def propose(
     product: Product | None = None,
     contact_sheet: bool = True,
     workers: int | None = None,
+    suggested_styles: list[str] | tuple[str, ...] | None = None,
 ) -> list[Proposal]:
-    """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``."""
+    """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``.
+
+    ``suggested_styles`` (e.g. :attr:`creative.material.analyze.Analysis.suggested_styles`)
+    draws candidates from templates of those styles first when the user named no ``styles``
+    (the other templates only fill up when those give fewer than ``n`` distinct designs).
+    """
     if n < 1 or n > 500:
         raise UsageError(f"bad -n {n}: ask for 1 to 500 proposals")
     tpls = select_templates(all_templates(template_dirs), styles)
+    groups = prefer_styles(tpls, suggested_styles) if not styles and suggested_styles else (tpls,)
     prod = product or prepare_product(photo, remover=remover)
-    cands = distinct_candidates(candidates(tpls, size, 10 * n + 50, brand), prod, n, brand)
+    pool = [c for g in groups if g for c in candidates(g, size, 10 * n + 50, brand)]
+    cands = distinct_candidates(pool, prod, n, brand)
     out = Path(out_dir)
     _remove_previous(out)
     ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]

@@ -38,9 +38,9 @@ def _root(
 
 
 def _register() -> None:
-    from . import banner, cutout, demo, gallery, golden, models, template, video
+    from . import analyze, banner, batch, cutout, demo, gallery, golden, models, template, video
 
-    for mod in (banner, cutout, video, models, gallery, golden, demo):
+    for mod in (banner, batch, cutout, analyze, video, models, gallery, golden, demo):
         mod.register(app)
     app.add_typer(template.app, name="template")
 

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
+import numpy as np
 from PIL import Image
 
 from creative.errors import InputError, UsageError
+
+
+@dataclass(frozen=True)
+class Matte:
+    """A remover's full answer: alpha at the photo's size and the path that made it."""
+
+    alpha: np.ndarray  #: float32 H×W in 0–1
+    method: str  #: e.g. "u2netp+refine", "plain+u2netp", "plain"
 
 
 class Remover(ABC):
     """Base class for background removers. Subclasses set ``name`` and implement :meth:`mask`.
 
     Construction must be cheap (no model loading): load lazily on the first :meth:`mask`.
+    Removers that know more than a mask (which path they took) override :meth:`matte`.
     """
 
     name: ClassVar[str]
@@ -27,6 +38,14 @@ class Remover(ABC):
     @abstractmethod
     def mask(self, rgb: Image.Image) -> Image.Image:
         """Return an "L" mask the size of ``rgb``: 255 where the product is, 0 elsewhere."""
+
+    def matte(self, rgb: Image.Image) -> Matte:
+        """Alpha (float 0–1) and the method used; by default :meth:`mask` scaled to 0–1."""
+        m = self.mask(rgb)
+        if m.size != rgb.size:
+            raise ValueError(f"remover {self.name!r} returned a {m.size} mask for a {rgb.size} photo")
+        arr = np.asarray(m if m.mode == "L" else m.convert("L"), dtype=np.float32) / 255.0
+        return Matte(arr, self.name)
 
     def options(self) -> Mapping[str, object]:
         """Settings that change the result; they are part of the cut-out cache key."""
@@ -38,6 +57,9 @@ R = TypeVar("R", bound=type[Remover])
 REMOVERS: dict[str, type[Remover]] = {}
 _instances: dict[str, Remover] = {}
 _lock = threading.Lock()
+#: Functions that build a remover for a name that is not registered (e.g. a path to an
+#: ``.onnx`` file); each returns None when the name is not theirs.
+RESOLVERS: list[Callable[[str], Remover | None]] = []
 
 
 def register_remover(cls: R) -> R:
@@ -66,6 +88,11 @@ def get_remover(name: str) -> Remover:
         if inst is None:
             cls = REMOVERS.get(name)
             if cls is None:
+                for resolve in RESOLVERS:
+                    found = resolve(name)
+                    if found is not None:
+                        inst = _instances[name] = found
+                        return inst
                 raise UsageError(
                     f"unknown remover {name!r}; choose one of: {', '.join(sorted(REMOVERS))}"
                 )

@@ -20,7 +20,7 @@ from typing import IO
 from PIL import Image
 
 #: Bump when the cut-out algorithm changes so old entries are not reused.
-CUTOUT_VERSION = 1
+CUTOUT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class Cutout:
     bbox: tuple[int, int, int, int]  #: product bounds (x0, y0, x1, y1) in the upright photo
     size: tuple[int, int]  #: size of the PNG at ``path``
     coverage: float  #: share of the photo covered by the product (alpha > 127)
+    center_of_mass: tuple[float, float] = (0.0, 0.0)  #: alpha-weighted centre (x, y) in the photo
+    crop_box: tuple[int, int, int, int] | None = None  #: where the PNG sits in the photo (padded bbox)
+    method: str = ""  #: the path that made the alpha, e.g. "plain+u2netp", "u2netp+refine", "alpha"
 
     def image(self) -> Image.Image:
         """The cut-out as a loaded RGBA image (a fresh copy; decoding is cached per file)."""
@@ -90,6 +93,9 @@ def lookup(root: Path, key: str, source: Path) -> Cutout | None:
             bbox=tuple(int(v) for v in record["bbox"]),  # type: ignore[arg-type]
             size=tuple(int(v) for v in record["size"]),  # type: ignore[arg-type]
             coverage=float(record["coverage"]),
+            center_of_mass=tuple(float(v) for v in record["center_of_mass"]),  # type: ignore[arg-type]
+            crop_box=tuple(int(v) for v in record["crop_box"]),  # type: ignore[arg-type]
+            method=str(record["method"]),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -110,15 +116,23 @@ def write_atomic(dest: Path, write: Callable[[IO[bytes]], object]) -> None:
 
 
 def store(root: Path, key: str, rgba: Image.Image, *, remover: str, source: Path,
-          bbox: tuple[int, int, int, int], coverage: float) -> Cutout:
+          bbox: tuple[int, int, int, int], coverage: float,
+          center_of_mass: tuple[float, float] = (0.0, 0.0),
+          crop_box: tuple[int, int, int, int] | None = None, method: str = "") -> Cutout:
     """Write the PNG then its JSON record (both atomically) and return the entry."""
     png, meta = entry_paths(root, key)
-    write_atomic(png, lambda fh: rgba.save(fh, format="PNG"))
+    # compress_level 1: the cache is rewritten rarely but read often; zlib level 6 costs
+    # several times more CPU for a PNG a few percent smaller
+    write_atomic(png, lambda fh: rgba.save(fh, format="PNG", compress_level=1))
+    crop = crop_box if crop_box is not None else (0, 0, *rgba.size)
+    com = (round(float(center_of_mass[0]), 2), round(float(center_of_mass[1]), 2))
     record = {
         "version": CUTOUT_VERSION, "key": key, "remover": remover, "source": str(source),
         "bbox": list(bbox), "size": list(rgba.size), "coverage": coverage,
+        "center_of_mass": list(com), "crop_box": list(crop), "method": method or remover,
     }
     text = json.dumps(record, indent=1, sort_keys=True) + "\n"
     write_atomic(meta, lambda fh: fh.write(text.encode("utf-8")))
     return Cutout(path=png, key=key, remover=remover, source=source, bbox=bbox,
-                  size=rgba.size, coverage=coverage)
+                  size=rgba.size, coverage=coverage, center_of_mass=com, crop_box=crop,
+                  method=method or remover)

