@@ -159,12 +159,20 @@ def test_plain_alpha_opens_a_real_hole_the_model_sees() -> None:
     assert iou(a, truth) > 0.98
 
 
-def test_a_model_guess_on_an_empty_backdrop_is_not_a_product() -> None:
+def test_an_unsure_model_guess_on_an_empty_backdrop_is_not_a_product() -> None:
     yy = np.mgrid[0:H, 0:W][0].astype(np.float32)
     backdrop = np.repeat((200 + 50 * yy / H)[..., None], 3, axis=2).astype(np.uint8)
-    guess = ellipse()  # the model "sees" something where there is only backdrop
+    # the model "sees" a faint cloud with a small confident core where there is only backdrop
+    guess = 0.45 * ellipse() + 0.5 * ellipse(box=(100, 80, 140, 110))
     a = plain_alpha(backdrop, border_background(backdrop), guess)
     assert (a > 0.5).sum() == 0
+
+
+def test_a_confident_model_keeps_a_white_product_on_white() -> None:
+    truth = ellipse()
+    photo = compose(truth, fg=(253, 253, 253))  # white on white: colour alone cannot see it
+    a = plain_alpha(photo, border_background(photo), blurry_prior(truth, shift=0))
+    assert iou(a, truth) > 0.9
 
 
 # --- refinement --------------------------------------------------------------------------------
