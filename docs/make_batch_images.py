@@ -22,8 +22,7 @@ THUMB = 300
 
 
 def render(out: Path) -> None:
-    code = "import sys; from creative.cli import app, main; from creative.cli import batch; batch.register(app); main(sys.argv[1:])"
-    subprocess.run([sys.executable, "-c", code, "batch", str(ROOT / "assets" / "campaign" / "campaign.yaml"),
+    subprocess.run([str(Path(sys.executable).with_name("creative")), "batch", str(ROOT / "assets" / "campaign" / "campaign.yaml"),
                     "--out", str(out), "--limit", "8"], check=True)
 
 

@@ -19,7 +19,8 @@ CLI = textwrap.dedent("""
         register_remover(WhiteBackgroundRemover)
     from creative.cli import app, main
     from creative.cli import batch
-    batch.register(app)
+    if not any(c.name == "batch" for c in app.registered_commands):
+        batch.register(app)
     main(sys.argv[1:])
 """)
 

@@ -5,7 +5,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
+# Property tests are pinned: the same examples every run, so CI is never red by luck.
+# HYPOTHESIS_PROFILE=explore draws fresh examples (run it locally to hunt for new failures).
+settings.register_profile("pinned", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "pinned"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -56,6 +56,7 @@ def test_sample_campaign_plans_360_jobs(tmp_path):
     ("name: t\nproducts: {feed: f.csv}\ntemplates: [minimal]\nlocales: [xx-YY]\n", "c.yaml:4: locales.0: unknown locale 'xx-YY'"),
     ("name: t\ntemplates: [minimal]\n", "c.yaml:1: products: required field is missing"),
     ("name: t\nproducts: {feed: f.csv, pages: [http://x]}\ntemplates: [minimal]\n", "exactly one of 'feed'"),
+    ("name: t\nproducts: {pages: [file:///etc/passwd]}\ntemplates: [minimal]\n", "page 'file:///etc/passwd' is not an http"),
     ("name: T!\nproducts: {feed: f.csv}\ntemplates: [minimal]\n", "c.yaml:1: name: String should match"),
     ("name: t\nproducts: {feed: f.csv}\ntemplates: [minimal]\noutput: {pattern: '../{product_id}.{ext}'}\n",
      "c.yaml:4: output.pattern: the pattern must be a relative path"),
@@ -92,16 +93,18 @@ def test_paths_in_campaigns_and_feeds_are_confined(tmp_path, monkeypatch):
     (tmp_path / "inner").mkdir()
     outside = tmp_path / "outside.csv"
     outside.write_text("id,title,image_link\n1,x,y.jpg\n")
+    monkeypatch.chdir(tmp_path / "inner")
     for ref in ("../outside.csv", str(outside), "/etc/passwd"):
         p = campaign_file(tmp_path / "inner", base_campaign(products={"feed": ref}))
-        monkeypatch.chdir(tmp_path / "inner")
-        plan = load_campaign(p, out_dir=tmp_path / "o")
-        with pytest.raises(PathError, match="outside the allowed folders"):
-            plan.feed_path
+        with pytest.raises(SpecError, match=f"c.yaml: {ref}: feed path is outside the allowed folders"):
+            load_campaign(p, out_dir=tmp_path / "o")
     (tmp_path / "inner" / "link.csv").symlink_to(outside)
-    plan = load_campaign(campaign_file(tmp_path / "inner", base_campaign(products={"feed": "link.csv"})), out_dir=tmp_path / "o")
-    with pytest.raises(PathError, match="link.csv: feed path is outside"):
-        plan.feed_path
+    with pytest.raises(SpecError, match="link.csv: feed path is outside"):
+        load_campaign(campaign_file(tmp_path / "inner", base_campaign(products={"feed": "link.csv"})), out_dir=tmp_path / "o")
+    with pytest.raises(PathError, match="segments file path is outside"):
+        from creative.batch.plan import _segments
+
+        _segments(Campaign.model_validate(base_campaign(segments="../x.yaml")), tmp_path / "inner", (tmp_path / "inner",), "c")
 
 
 def test_safe_output_names():
@@ -342,3 +345,26 @@ def test_feed_image_paths_are_confined_and_feed_text_is_never_evaluated(tmp_path
     assert (plan.out_dir / rec["outputs"][0]).resolve().is_relative_to(plan.out_dir)
     meta = json.loads((plan.out_dir / rec["outputs"][1]).read_text())
     assert payload in meta["content"]["title"]  # shown literally, never interpolated
+
+
+def test_workers_drop_per_product_renderer_caches(tmp_path):
+    """A batch never returns to a product: the renderer's per-product caches are emptied after each one,
+    so a worker's memory stays flat over a long feed (the names are checked, so a rename shows up here)."""
+    import sys
+
+    from creative.batch import worker
+    from creative.batch.expand import expand
+    from creative.batch.run import _writer
+    from creative.batch.sources import products
+
+    feed(tmp_path, 1)
+    plan = shorthand_campaign(str(tmp_path / "feed.csv"), templates=["festival"], sizes=["300x250"], out_dir=tmp_path / "o",
+                              remover="fake")
+    (rp,) = list(products(plan, None))
+    out = worker.product_task(str(rp.photo), "fake", expand(plan, rp, _writer(plan)))
+    assert out.error is None and all(o.ok for o in out.outcomes)
+    for mod, name in worker.PER_PRODUCT_CACHES:
+        cache = getattr(sys.modules[mod], name)
+        assert (cache.cache_info().currsize if hasattr(cache, "cache_info") else len(cache)) == 0, name
+    for mod, name, budget in worker.BUDGETED_CACHES:
+        assert getattr(sys.modules[mod], name).cache_info().currsize <= budget

@@ -122,3 +122,19 @@ def test_help_imports_no_heavy_library():
             "print('HEAVY', heavy)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "HEAVY []" in r.stdout, r.stdout + r.stderr
+
+
+def test_sample_campaign_renders_end_to_end_and_resumes(tmp_path, capsys):
+    """The bundled Double 11 campaign (3 segments, 2 locales, 3 sizes), its first products, through the CLI."""
+    camp = str(assets_dir() / "campaign" / "campaign.yaml")
+    argv = ["batch", camp, "--out", str(tmp_path / "d11"), "--limit", "2", "--remover", "fake", "--json"]
+    code, out, _ = run(argv, capsys)
+    s = json.loads(out)
+    assert code == 0 and (s["rendered"], s["failed"]) == (36, 0)
+    segs = {p.name.split("-zh-CN")[0].split("-en-US")[0] for p in (tmp_path / "d11" / "CUP-RED").glob("*.jpg")}
+    assert segs == {"students", "young-parents", "luxury-buyers"}
+    meta = json.loads((tmp_path / "d11" / "CUP-RED" / "students-zh-CN-1080x1080.json").read_text())
+    assert meta["segment"] == "students" and meta["content"]["title"].endswith("浓缩咖啡杯碟套装 红色")
+    assert meta["occasion"] == "double-11" and meta["palette"]["scheme"] == "triadic"
+    code, out, _ = run(argv, capsys)
+    assert code == 0 and json.loads(out)["skipped"] == 36

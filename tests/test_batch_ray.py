@@ -43,3 +43,14 @@ def test_ray_resumes_and_skips_finished_jobs(tmp_path, ray_instance):
     assert first.rendered == 8
     rest = run_batch(plan_for(tmp_path, "out"), backend="ray")
     assert (rest.rendered, rest.skipped, rest.failed) == (8, 8, 0)
+
+
+def test_sample_campaign_on_ray(tmp_path, ray_instance):
+    from creative.batch import load_campaign
+    from creative.resources import assets_dir
+
+    plan = load_campaign(assets_dir() / "campaign" / "campaign.yaml", out_dir=tmp_path / "d11", limit=1, remover="fake")
+    s = run_batch(plan, backend="ray")
+    assert (s.rendered, s.failed, s.backend) == (18, 0, "ray")
+    segs = {r["segment"] for r in iter_records(tmp_path / "d11" / "manifest.jsonl") if r.get("kind") == "job"}
+    assert segs == {"students", "young-parents", "luxury-buyers"}

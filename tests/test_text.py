@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,6 +23,7 @@ from creative.text import (
 )
 from creative.text import fonts
 from creative.text.chars import NO_LINE_END, NO_LINE_START, detect_direction
+from creative.text.fit import PHRASE_SIZE_SHARE
 
 MIXED = "双11 狂欢价 Sale −50%"
 HAS_EMOJI_FONT = fonts.DEFAULT_EMOJI_FONT.is_file()
@@ -248,12 +249,23 @@ def test_fit_never_exceeds_the_box(text, w, h, family, max_size, max_lines, alig
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TITLES, w=st.integers(20, 1500), h=st.integers(20, 800), dw=st.integers(0, 500), dh=st.integers(0, 500),
        **FIT_ARGS)
+@example(text="😀😀", w=20, h=25, dw=5, dh=0, family="noto-sans-cjk", max_size=11, max_lines=2, align="left")
 @pytest.mark.filterwarnings("ignore::creative.text.fonts.MissingGlyphWarning")
 def test_larger_boxes_never_give_smaller_text(text, w, h, dw, dh, family, max_size, max_lines, align):
     kw = dict(family=family, max_size=max_size, max_lines=max_lines, align=align)
     small = _check_fits(text, (w, h), **kw)
     large = _check_fits(text, (w + dw, h + dh), **kw)
-    assert (large.size, not large.truncated) >= (small.size, not small.truncated)
+    if (large.size, not large.truncated) >= (small.size, not small.truncated):
+        return
+    # The one allowed exception, by design: a larger box that lets every phrase stay whole
+    # (no break inside "双11" or "😀😀") may trade up to 1 - PHRASE_SIZE_SHARE of the size for it.
+    assert not large.truncated and not _breaks_a_phrase(text, large)
+    assert large.size >= PHRASE_SIZE_SHARE * small.size
+
+
+def _breaks_a_phrase(text, block):
+    words = set(text.split())
+    return any(w not in words for line in block.lines for w in line.text.split())
 
 
 @pytest.mark.parametrize(

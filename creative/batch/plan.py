@@ -176,6 +176,8 @@ def plan_campaign(c: Campaign, *, base_dir: Path, source: str, out_dir: Path | N
     base = base_dir.resolve()
     roots = tuple(dict.fromkeys([base, Path.cwd().resolve(), *(r.resolve() for r in extra_roots)]))
     get_remover(c.remover)  # unknown names fail now, listing the choices
+    if c.products.feed:
+        confine(c.products.feed, base, roots, "feed")  # a feed outside the allowed folders fails now
     dirs = tuple(confine(d, base, roots, "template folder") for d in c.template_dirs)
     lib = _Templates(base, roots, dirs, source)
     pool = _pool(c, lib)

@@ -79,6 +79,9 @@ class ProductSource(_Model):
     def _one(self) -> "ProductSource":
         if bool(self.feed) == bool(self.pages):
             raise ValueError("give exactly one of 'feed' (a file) or 'pages' (a list of product page URLs)")
+        for url in self.pages:
+            if not str(url).lower().startswith(("http://", "https://")):
+                raise ValueError(f"page '{url}' is not an http or https URL")
         if self.currency is not None and not re.fullmatch(r"[A-Za-z]{3}", self.currency):
             raise ValueError(f"currency '{self.currency}' is not an ISO code such as USD or CNY")
         return self

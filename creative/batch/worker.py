@@ -107,8 +107,9 @@ def render_task(job: JobSpec, prepared: Prepared, ctx: WorkerContext | None = No
 PER_PRODUCT_CACHES = (("creative.render.compose", "_product_pixels"), ("creative.render.compose", "_load_png"),
                       ("creative.render.compose", "_BASE_CACHE"), ("creative.cutout.cache", "_read_png"))
 #: Caches that help every product but grow with each new text size: emptied when over budget.
-#: (A font face per size costs up to a few hundred KB; an unbounded batch would keep thousands.)
-BUDGETED_CACHES = (("creative.text.fonts", "get_font", 128), ("creative.render.paint", "shape_mask", 64))
+#: (A font face per size costs up to a few hundred KB; an unbounded batch would keep thousands;
+#: 256 faces cost about 50 MB a worker and save most reloads.)
+BUDGETED_CACHES = (("creative.text.fonts", "get_font", 256), ("creative.render.paint", "shape_mask", 64))
 
 
 def release_caches() -> None:
