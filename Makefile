@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
-.PHONY: setup demo test bench golden-update clean
+.PHONY: setup compile demo test bench golden-update clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,15 +13,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/creative models pull
 	touch $(STAMP)
 
+# Byte-compile the package: start-up then reads cached bytecode even where
+# PYTHONDONTWRITEBYTECODE is set (as on CI images), instead of compiling every module each run.
+compile: $(STAMP)
+	@$(BIN)/python -m compileall -q -j 0 creative
+
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: compile
 	$(BIN)/creative demo --out out/demo
 
-test: $(STAMP)
+test: compile
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: compile
 	$(BIN)/python benchmarks/run.py
 
 golden-update: $(STAMP)
