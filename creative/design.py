@@ -39,7 +39,8 @@ class Product:
     key: str
 
 
-def _swatches_cached(cutout_path: Path, rgba: Image.Image) -> tuple[Swatch, ...]:
+def _swatches_cached(cutout_path: Path, rgba) -> tuple[Swatch, ...]:
+    """The product's colours, kept beside the cut-out; ``rgba()`` decodes it only on a miss."""
     side = cutout_path.with_suffix(".palette.json")
     if side.is_file():
         try:
@@ -47,19 +48,46 @@ def _swatches_cached(cutout_path: Path, rgba: Image.Image) -> tuple[Swatch, ...]
             return tuple(Swatch(tuple(d["rgb"]), d["weight"], tuple(d["lab"])) for d in data)
         except (ValueError, KeyError, TypeError):
             pass
-    sw = tuple(extract_colors(rgba))
+    sw = tuple(extract_colors(rgba()))
     save_json([{"rgb": list(s.rgb), "weight": s.weight, "lab": list(s.lab)} for s in sw], side)
     return sw
 
 
-def product_from_cutout(photo: Path, cutout_path: Path, remover: str, key: str) -> Product:
-    with Image.open(cutout_path) as im:
-        rgba = im.convert("RGBA")
-    alpha = rgba.getchannel("A")
+def _shape_cached(cutout_path: Path, rgba) -> ProductShape:
+    """The cut-out's size and a small copy of its alpha for layout, kept beside the cut-out
+    (``NAME.shape.png``), so a cached product is ready without decoding the full PNG."""
+    side = cutout_path.with_suffix(".shape.png")
+    if side.is_file():
+        try:
+            with Image.open(cutout_path) as im:
+                size = im.size  # read from the header; no pixels decoded
+            with Image.open(side) as sm:
+                small = np.asarray(sm.convert("L")).copy()
+            if max(small.shape) <= LAYOUT_ALPHA_SIDE:
+                return ProductShape(size, small)
+        except (OSError, ValueError):
+            pass
+    full = rgba()
+    alpha = full.getchannel("A")
     scale = min(1.0, LAYOUT_ALPHA_SIDE / max(alpha.size))
-    small = alpha.resize((max(1, int(alpha.width * scale)), max(1, int(alpha.height * scale))), Image.Resampling.BOX) if scale < 1 else alpha
-    shape = ProductShape(rgba.size, np.asarray(small).copy())
-    return Product(Path(photo), Path(cutout_path), remover, _swatches_cached(Path(cutout_path), rgba), shape, key)
+    small_img = alpha.resize((max(1, int(alpha.width * scale)), max(1, int(alpha.height * scale))),
+                             Image.Resampling.BOX) if scale < 1 else alpha
+    save_image(small_img, side)
+    return ProductShape(full.size, np.asarray(small_img).copy())
+
+
+def product_from_cutout(photo: Path, cutout_path: Path, remover: str, key: str) -> Product:
+    cutout_path = Path(cutout_path)
+    decoded: list[Image.Image] = []
+
+    def rgba() -> Image.Image:
+        if not decoded:
+            with Image.open(cutout_path) as im:
+                decoded.append(im.convert("RGBA"))
+        return decoded[0]
+
+    shape = _shape_cached(cutout_path, rgba)
+    return Product(Path(photo), cutout_path, remover, _swatches_cached(cutout_path, rgba), shape, key)
 
 
 def prepare_product(photo: str | Path, *, remover: str = "u2netp") -> Product:

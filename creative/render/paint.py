@@ -108,23 +108,36 @@ def shape_mask(shape: str, size: tuple[int, int], radius: float = 0.08) -> Image
 
 def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str, fill: Image.Image | tuple,
                 radius: float = 0.08) -> None:
-    """Composite a shape filled with a colour (RGBA tuple) or an RGBA fill image onto ``canvas``."""
+    """Composite a shape filled with a colour (RGBA tuple) or an RGBA fill image onto ``canvas``
+    ("over": the fill's alpha and the shape's anti-aliased edge both count)."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     if w <= 0 or h <= 0:
         return
     mask = shape_mask(shape, (w, h), radius)
     if isinstance(fill, tuple):
-        layer = Image.new("RGBA", (w, h), fill)
+        a = fill[3] if len(fill) == 4 else 255
+        layer = Image.new("RGBA", (w, h), (*fill[:3], 255))
+        if a != 255:
+            mask = mask.point(lambda v: v * a // 255)
     else:
-        layer = fill
-    if layer.mode != "RGBA":
-        layer = layer.convert("RGBA")
-    a = layer.getchannel("A")
-    if a.getextrema() != (255, 255):
-        from PIL import ImageChops
+        layer = fill if fill.mode == "RGBA" else fill.convert("RGBA")
+        a_band = layer.getchannel("A")
+        if a_band.getextrema() != (255, 255):
+            from PIL import ImageChops
 
-        mask = ImageChops.multiply(mask, a)
+            mask = ImageChops.multiply(mask, a_band)
+            layer = layer.copy()
+            layer.putalpha(255)  # its alpha now lives in the mask
+    if canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
+        # Over an opaque ground "over" is a blend by the mask: paste does it without building a layer.
+        canvas.paste(layer, (x0, y0), mask)
+        return
     layer = layer.copy()
     layer.putalpha(mask)
     canvas.alpha_composite(layer, (x0, y0))
+
+
+def _opaque(canvas: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    """Whether the part of an RGBA ``canvas`` under ``box`` is fully opaque."""
+    return canvas.crop(box).getchannel("A").getextrema() == (255, 255)
