@@ -10,13 +10,14 @@ small results.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .content import Content
 from .design import Product, render_design, write_design
 from .errors import CreativeError
+from .render.export import format_for
 from .template.spec import Template
 
 
@@ -69,6 +70,9 @@ def run_one(index: int, job: DesignJob) -> JobResult:
     try:
         res = render_design(job.template, job.product, job.content, job.size, variant=job.variant,
                             scheme=job.scheme, tone=job.tone, brand=job.brand)
+        if job.thumbnail and format_for(job.path, job.fmt) == "JPEG":
+            # the JPEG and the thumbnail both want RGB: convert once (the canvas is opaque)
+            res = replace(res, image=res.image.convert("RGB"))
         write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None,
                      embed_fonts=job.embed_fonts)
         thumb = None

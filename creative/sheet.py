@@ -9,9 +9,10 @@ THUMB = 280
 
 
 def thumbnail(img: Image.Image, side: int = THUMB) -> Image.Image:
-    t = img.convert("RGB")
-    t.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return t
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    scale = min(1.0, side / img.width, side / img.height)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    return rgb.resize(size, Image.Resampling.BOX) if size != rgb.size else rgb.copy()
 
 
 def contact_sheet_image(items: list[tuple[Image.Image, str]], *, side: int = THUMB, columns: int | None = None,

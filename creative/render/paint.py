@@ -37,29 +37,58 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
 
             out = cv2.resize(out, full, interpolation=cv2.INTER_LINEAR)
         return Image.fromarray(out)
-    base = Image.new("RGBA", size, (*c1, alpha))
-    ink = Image.new("L", size, 0)
-    d = ImageDraw.Draw(ink)
     cell = max(4, cell)
+    tw, th = (cell, 2 * cell) if pattern == "dots" else (cell, cell)
+    # One period of the pattern, coloured through a lookup table, tiled over the area.
+    rgba = _pattern_lut(c1, c2, alpha)[_pattern_tile(pattern, cell, tw, th)]
+    full = np.tile(rgba, (-(-h // th), -(-w // tw), 1))[:h, :w]
+    return Image.fromarray(np.ascontiguousarray(full))
+
+
+@lru_cache(maxsize=64)
+def _pattern_lut(c1: RGB, c2: RGB, alpha: int) -> np.ndarray:
+    """RGBA for each ink coverage 0..255: the pattern colour at 55 % of the coverage "over" the
+    ground (alpha ``alpha``), computed by Pillow's own compositing on a 256-pixel strip."""
+    strip = Image.new("L", (256, 1))
+    strip.putdata(range(256))
+    base = Image.new("RGBA", (256, 1), (*c1, alpha))
+    top = Image.new("RGBA", (256, 1), (*c2, 0))
+    top.putalpha(strip.point(lambda v: v * alpha // 255 * 0.55))
+    base.alpha_composite(top)
+    lut = np.asarray(base)[0].copy()
+    lut.flags.writeable = False
+    return lut
+
+
+@lru_cache(maxsize=64)
+def _pattern_tile(pattern: str, cell: int, tw: int, th: int) -> np.ndarray:
+    """Coverage ("L" pixels) of one period of a dots, stripes or grid pattern.
+
+    Dots repeat every ``cell`` across and every two rows down, the others every ``cell`` both
+    ways. The marks are drawn over a 3x3 block of periods and the centre one is kept, so marks
+    crossing its edges are whole: tiling it gives the pixels of drawing every mark over the area.
+    """
+    ink = Image.new("L", (3 * tw, 3 * th), 0)
+    d = ImageDraw.Draw(ink)
+    W, H = 3 * tw, 3 * th
     if pattern == "dots":
         r = max(1, cell // 7)
-        for yi, y in enumerate(range(cell // 2, h + cell, cell)):
+        for yi, y in enumerate(range(cell // 2, H + cell, cell)):
             off = cell // 2 if yi % 2 else 0
-            for x in range(off, w + cell, cell):
+            for x in range(off, W + cell, cell):
                 d.ellipse((x - r, y - r, x + r, y + r), fill=255)
     elif pattern == "stripes":
         lw = max(1, cell // 4)
-        for x in range(-h, w + h, cell):
-            d.line((x, h, x + h, 0), fill=255, width=lw)
+        for x in range(-H, W + H, cell):
+            d.line((x, H, x + H, 0), fill=255, width=lw)
     else:  # grid
-        for x in range(0, w, cell):
-            d.line((x, 0, x, h), fill=255, width=max(1, cell // 20))
-        for y in range(0, h, cell):
-            d.line((0, y, w, y), fill=255, width=max(1, cell // 20))
-    top = Image.new("RGBA", size, (*c2, 0))
-    top.putalpha(ink.point(lambda v: v * alpha // 255 * 0.55))
-    base.alpha_composite(top)
-    return base
+        for x in range(0, W, cell):
+            d.line((x, 0, x, H), fill=255, width=max(1, cell // 20))
+        for y in range(0, H, cell):
+            d.line((0, y, W, y), fill=255, width=max(1, cell // 20))
+    tile = np.asarray(ink)[th : 2 * th, tw : 2 * tw].copy()
+    tile.flags.writeable = False
+    return tile
 
 
 def _burst_points(w: float, h: float, n: int = 18, inner: float = 0.84) -> list[tuple[float, float]]:
@@ -126,7 +155,7 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
         if a_band.getextrema() != (255, 255):
             from PIL import ImageChops
 
-            mask = ImageChops.multiply(mask, a_band)
+            mask = a_band if shape in ("rect", "line") else ImageChops.multiply(mask, a_band)
             layer = layer.copy()
             layer.putalpha(255)  # its alpha now lives in the mask
     if canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
@@ -140,4 +169,4 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
 
 def _opaque(canvas: Image.Image, box: tuple[int, int, int, int]) -> bool:
     """Whether the part of an RGBA ``canvas`` under ``box`` is fully opaque."""
-    return canvas.crop(box).getchannel("A").getextrema() == (255, 255)
+    return canvas.getchannel("A").crop(box).getextrema() == (255, 255)

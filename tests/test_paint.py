@@ -1,0 +1,77 @@
+"""Fills and shapes: the fast paths give the pixels of the plain definitions."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops, ImageDraw
+
+from creative.render.paint import fill_image, paint_shape, shape_mask
+
+
+def _pattern_by_definition(size, pattern, c1, c2, cell, opacity):
+    """Every mark drawn over the whole area, then the pattern colour composited over the ground."""
+    w, h = size
+    alpha = int(round(255 * opacity))
+    ink = Image.new("L", size, 0)
+    d = ImageDraw.Draw(ink)
+    if pattern == "dots":
+        r = max(1, cell // 7)
+        for yi, y in enumerate(range(cell // 2, h + cell, cell)):
+            off = cell // 2 if yi % 2 else 0
+            for x in range(off, w + cell, cell):
+                d.ellipse((x - r, y - r, x + r, y + r), fill=255)
+    else:
+        for x in range(0, w, cell):
+            d.line((x, 0, x, h), fill=255, width=max(1, cell // 20))
+        for y in range(0, h, cell):
+            d.line((0, y, w, y), fill=255, width=max(1, cell // 20))
+    base = Image.new("RGBA", size, (*c1, alpha))
+    top = Image.new("RGBA", size, (*c2, 0))
+    top.putalpha(ink.point(lambda v: v * alpha // 255 * 0.55))
+    base.alpha_composite(top)
+    return base
+
+
+@pytest.mark.parametrize("pattern", ["dots", "grid"])
+@pytest.mark.parametrize("size, cell", [((1080, 1080), 43), ((160, 600), 8), ((728, 90), 13), ((333, 777), 108), ((5, 7), 4)])
+@pytest.mark.parametrize("opacity", [1.0, 0.36])
+def test_tiled_patterns_equal_drawing_every_mark(pattern, size, cell, opacity):
+    c1, c2 = (250, 240, 230), (20, 30, 40)
+    got = fill_image(size, "pattern", c1, c2, pattern=pattern, cell=cell, opacity=opacity)
+    want = _pattern_by_definition(size, pattern, c1, c2, cell, opacity)
+    assert got.mode == "RGBA" and got.size == size
+    assert np.array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_stripes_cover_the_area_evenly():
+    img = np.asarray(fill_image((400, 300), "pattern", (255, 255, 255), (0, 0, 0), pattern="stripes", cell=40))
+    dark = img[..., 0] < 200
+    # 45-degree lines cell // 4 wide: about sqrt(2) / 4 of every row is line, in every region
+    shares = [part.mean() for part in (dark[:150, :200], dark[150:, 200:], dark[:, :40], dark[:, 360:])]
+    assert all(0.3 < s < 0.42 for s in shares) and max(shares) - min(shares) < 0.02
+
+
+def _over(canvas, box, shape, fill):
+    """The definition: the fill, masked by the shape, composited "over" the canvas."""
+    x0, y0, x1, y1 = box
+    mask = shape_mask(shape, (x1 - x0, y1 - y0))
+    layer = Image.new("RGBA", mask.size, fill) if isinstance(fill, tuple) else fill.copy()
+    layer.putalpha(ImageChops.multiply(mask, layer.getchannel("A")))
+    out = canvas.copy()
+    out.alpha_composite(layer, (x0, y0))
+    return out
+
+
+@pytest.mark.parametrize("ground_alpha", [255, 120, 0])
+@pytest.mark.parametrize("fill", [(200, 30, 30, 255), (200, 30, 30, 128), "image"])
+@pytest.mark.parametrize("shape", ["rounded", "ellipse", "rect"])
+def test_paint_shape_composites_over_opaque_and_translucent_grounds(ground_alpha, fill, shape):
+    canvas = Image.new("RGBA", (120, 90), (240, 240, 230, ground_alpha))
+    if fill == "image":
+        fill = Image.linear_gradient("L").resize((70, 50)).convert("RGBA")
+        fill.putalpha(Image.linear_gradient("L").rotate(90).resize((70, 50)))
+    box = (20, 15, 90, 65)
+    want = _over(canvas, box, shape, fill)
+    paint_shape(canvas, box, shape, fill)
+    diff = np.abs(np.asarray(canvas).astype(int) - np.asarray(want).astype(int))
+    assert diff.max() <= 1  # the same compositing, to rounding
