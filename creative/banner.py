@@ -54,7 +54,7 @@ def make_banners(
     out_dir: str | Path,
     *,
     fmt: str = "png",
-    remover: str = "u2netp",
+    remover: str = "auto",
     scheme: str | None = None,
     brand: tuple[str, ...] | None = None,
     template_dirs: tuple[Path, ...] = (),

@@ -50,7 +50,7 @@ class DemoResult:
     problems: tuple
 
 
-def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "u2netp", n_proposals: int = 24, progress=None,
+def run_demo(out_dir: str | Path = "out/demo", *, remover: str = "auto", n_proposals: int = 24, progress=None,
              videos: bool = True) -> DemoResult:
     """Render the sample campaign into ``out_dir``, build its gallery (``index.html``) and check
     every banner's manifest."""

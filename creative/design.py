@@ -17,6 +17,7 @@ from .color import Palette, Swatch, build_palette, extract_colors
 from .content import Content
 from .errors import InputError
 from .layout import Layout, ProductShape, layout
+from .material.tone import Tone
 from .render import Rendered, render, save_image, save_json
 from .score import Score, score
 from .sizes import format_size
@@ -37,6 +38,7 @@ class Product:
     swatches: tuple[Swatch, ...]
     shape: ProductShape
     key: str
+    tone: Tone | None = None  #: the product's colour character, and the template styles it suggests
 
 
 def _swatches_cached(cutout_path: Path, rgba) -> tuple[Swatch, ...]:
@@ -76,6 +78,25 @@ def _shape_cached(cutout_path: Path, rgba) -> ProductShape:
     return ProductShape(full.size, np.asarray(small_img).copy())
 
 
+def _tone_cached(cutout_path: Path, rgba) -> Tone:
+    """The product's tone (hue family, lightness, saturation, warmth, suggested styles) over its
+    opaque pixels, kept beside the cut-out (``NAME.tone.json``)."""
+    from .material.tone import tone_of
+
+    side = cutout_path.with_suffix(".tone.json")
+    if side.is_file():
+        try:
+            d = json.loads(side.read_text())
+            return Tone(d["hue_family"], float(d["hue"]), float(d["lightness"]), float(d["saturation"]),
+                        d["warmth"], tuple(d["styles"]))
+        except (ValueError, KeyError, TypeError):
+            pass
+    px = np.asarray(rgba())
+    tone = tone_of(px[..., :3], px[..., 3])
+    save_json({**tone.to_dict(), "hue": tone.hue, "lightness": tone.lightness, "saturation": tone.saturation}, side)
+    return tone
+
+
 def product_from_cutout(photo: Path, cutout_path: Path, remover: str, key: str) -> Product:
     cutout_path = Path(cutout_path)
     decoded: list[Image.Image] = []
@@ -87,10 +108,11 @@ def product_from_cutout(photo: Path, cutout_path: Path, remover: str, key: str) 
         return decoded[0]
 
     shape = _shape_cached(cutout_path, rgba)
-    return Product(Path(photo), cutout_path, remover, _swatches_cached(cutout_path, rgba), shape, key)
+    return Product(Path(photo), cutout_path, remover, _swatches_cached(cutout_path, rgba), shape, key,
+                   _tone_cached(cutout_path, rgba))
 
 
-def prepare_product(photo: str | Path, *, remover: str = "u2netp") -> Product:
+def prepare_product(photo: str | Path, *, remover: str = "auto") -> Product:
     """Cut the product out (cached by content) and read its colours (cached beside the cut-out)."""
     from .cutout import cut_out
 

@@ -126,7 +126,7 @@ def propose(
     n: int = 24,
     styles: list[str] | None = None,
     fmt: str = "jpg",
-    remover: str = "u2netp",
+    remover: str = "auto",
     brand: tuple[str, ...] | None = None,
     template_dirs: tuple[Path, ...] = (),
     product: Product | None = None,
@@ -136,15 +136,19 @@ def propose(
 ) -> list[Proposal]:
     """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``.
 
-    ``suggested_styles`` (e.g. :attr:`creative.material.analyze.Analysis.suggested_styles`)
-    draws candidates from templates of those styles first when the user named no ``styles``
-    (the other templates only fill up when those give fewer than ``n`` distinct designs).
+    When the user names no ``styles``, candidates come first from templates of the
+    ``suggested_styles`` (by default those the product's tone suggests,
+    :attr:`Product.tone`; e.g. :attr:`creative.material.analyze.Analysis.suggested_styles`;
+    ``()`` for none); the other templates only fill up when those give fewer than ``n``
+    distinct designs.
     """
     if n < 1 or n > 500:
         raise UsageError(f"bad -n {n}: ask for 1 to 500 proposals")
     tpls = select_templates(all_templates(template_dirs), styles)
-    groups = prefer_styles(tpls, suggested_styles) if not styles and suggested_styles else (tpls,)
     prod = product or prepare_product(photo, remover=remover)
+    if suggested_styles is None:
+        suggested_styles = prod.tone.styles if prod.tone else ()
+    groups = prefer_styles(tpls, suggested_styles) if not styles and suggested_styles else (tpls,)
     pool = [c for g in groups if g for c in candidates(g, size, 10 * n + 50, brand)]
     cands = distinct_candidates(pool, prod, n, brand)
     out = Path(out_dir)
@@ -171,11 +175,12 @@ def propose(
             thumbs.append((r.thumbnail, f"#{rank} {c.template.name} · {c.scheme} · {r.score:.2f}"))
     save_json({
         "size": format_size(size), "photo": str(photo), "content": content.to_dict(),
+        "styles": list(styles or ()), "suggested_styles": [] if styles else list(suggested_styles),
         "proposals": [{"rank": p.rank, "file": p.path.name, "template": p.template, "variant": p.variant,
                        "scheme": p.scheme, "tone": p.tone, "score": round(p.score, 4)} for p in proposals],
     }, out / "proposals.json")
     if contact_sheet:
-        save_image(contact_sheet_image(thumbs), out / "contact-sheet.png")
+        save_image(contact_sheet_image(thumbs), out / "contact-sheet.png", compress_level=1)
     return proposals
 
 

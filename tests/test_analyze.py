@@ -195,3 +195,35 @@ def test_usable_material_for_pipelines(folder: Path) -> None:
     assert usable == [folder / "hero.png"]
     assert any(w.startswith(f"skipped {folder / 'blurry.png'}: blurry") for w in warnings)
     assert styles and styles[0] in template_styles()
+
+
+@pytest.mark.parametrize("color, first_style", [((28, 22, 60), "luxury"), ((250, 226, 200), "fresh"), ((225, 30, 20), "festival")])
+def test_propose_follows_the_products_tone_when_no_style_is_named(tmp_path: Path, color, first_style) -> None:
+    """A dark product gets luxury designs first, a pale warm one fresh ones, a vivid red one festive ones;
+    a named style still wins, and ``suggested_styles=()`` turns the suggestion off."""
+    from creative.content import Content
+    from creative.design import prepare_product
+    from creative.propose import propose
+    from creative.template import all_templates
+    from creative.testing.fixtures import synthetic_product
+
+    photo, _ = synthetic_product("bottle", color, (300, 400))
+    path = tmp_path / "p.png"
+    photo.save(path)
+    prod = prepare_product(path, remover="fake")
+    assert prod.tone is not None and prod.tone.styles[0] == first_style
+    again = prepare_product(path, remover="fake")  # from the sidecar beside the cut-out
+    assert again.tone == prod.tone and prod.cutout_path.with_suffix(".tone.json").is_file()
+    styled = {t.name for t in all_templates() if set(prod.tone.styles) & set(t.styles)}
+    props = propose(path, Content.create("Bottle"), (300, 300), tmp_path / "a", n=2, remover="fake",
+                    contact_sheet=False, workers=1)
+    assert {p.template for p in props} <= styled
+    assert any(first_style in t.styles for t in all_templates() if t.name in {p.template for p in props})
+    index = json.loads((tmp_path / "a" / "proposals.json").read_text())
+    assert index["suggested_styles"][0] == first_style
+    named = propose(path, Content.create("Bottle"), (300, 300), tmp_path / "b", n=2, remover="fake",
+                    styles=["minimal"], contact_sheet=False, workers=1)
+    assert {p.template for p in named} == {"minimal"}
+    off = propose(path, Content.create("Bottle"), (300, 300), tmp_path / "c", n=8, remover="fake",
+                  suggested_styles=(), contact_sheet=False, workers=1)
+    assert len({p.template for p in off}) > len(styled)

@@ -12,7 +12,7 @@ from __future__ import annotations
 RENDER_S_PER_MP = 0.06
 RENDER_S_PER_JOB = 0.012
 #: Seconds per cut-out that is not cached yet (u2netp on CPU; removers without a model are quick).
-CUTOUT_S = {"u2netp": 0.6}
+CUTOUT_S = {"u2netp": 0.6, "auto": 0.7}
 CUTOUT_S_OTHER = 0.05
 
 

@@ -247,7 +247,7 @@ def load_campaign(path: str | Path, *, out_dir: Path | None = None, extra_roots:
 def shorthand_campaign(source: str, *, templates: list[str], sizes: list[str], out_dir: Path,
                        locales: list[str] | None = None, styles: list[str] | None = None, segments: Path | None = None,
                        occasion: str = "everyday", currency: str | None = None, columns: dict[str, str] | None = None,
-                       fmt: str = "jpg", remover: str = "u2netp", seed: int = 0, limit: int | None = None,
+                       fmt: str = "jpg", remover: str = "auto", seed: int = 0, limit: int | None = None,
                        provider: str = "auto", template_dirs: tuple[Path, ...] = ()) -> Plan:
     """The plan for ``creative batch FEED_OR_URL --template … --size … --out DIR``."""
     from pydantic import ValidationError

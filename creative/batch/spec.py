@@ -164,7 +164,7 @@ class Campaign(_Model):
     scheme: Scheme | None = Field(None, description="Palette scheme for every banner (segments may override).")
     tone: PaletteTone | None = Field(None, description="Palette tone for every banner (segments may override).")
     brand_colors: tuple[str, ...] = Field((), description="Brand colours (#rrggbb) for the 'brand' scheme.")
-    remover: str = Field("u2netp", description="Cut-out backend.")
+    remover: str = Field("auto", description="Cut-out backend (auto: colour on plain backgrounds, else the refined model).")
     output: OutputSpec = OutputSpec()
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

@@ -18,7 +18,7 @@ BADGE = typer.Option(None, "--badge", help="Badge text (default: the discount, w
 CTA = typer.Option(None, "--cta", help="Call to action (default per locale: 'Shop now', '立即购买').")
 BRAND = typer.Option(None, "--brand", help="Brand name, shown as a wordmark.")
 BRAND_COLOR = typer.Option(None, "--brand-color", help="Brand colour (#rrggbb), repeatable; enables the 'brand' scheme.")
-REMOVER = typer.Option("u2netp", "--remover", help="Cut-out backend (see `creative cutout --help`).")
+REMOVER = typer.Option("auto", "--remover", help="Cut-out backend (see `creative cutout --help`).")
 
 
 def register(app: typer.Typer) -> None:
@@ -84,12 +84,24 @@ def propose(
     (canvas,) = sizes([size])
     props = run(photo, content, canvas, out, n=n, styles=style, fmt=fmt, remover=remover,
                 brand=brand_colors(brand_color), template_dirs=dirs(templates_dir))
+    con = Console()
+    suggested = _suggested(out) if not style else []
+    if suggested:
+        con.print(f"no --style given: templates of the styles the product's colours suggest come first: {', '.join(suggested)}")
     table = Table("rank", "template", "variant", "scheme", "tone", "score", title=f"{len(props)} proposals in {out}")
     for p in props[:12]:
         table.add_row(str(p.rank), p.template, p.variant, p.scheme, p.tone, f"{p.score:.3f}")
-    con = Console()
     con.print(table)
     if len(props) > 12:
         con.print(f"... and {len(props) - 12} more; contact sheet: {out / 'contact-sheet.png'}")
     else:
         con.print(f"contact sheet: {out / 'contact-sheet.png'}")
+
+
+def _suggested(out: Path) -> list[str]:
+    import json
+
+    try:
+        return list(json.loads((out / "proposals.json").read_text(encoding="utf-8")).get("suggested_styles", []))
+    except (OSError, ValueError):
+        return []

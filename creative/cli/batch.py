@@ -65,7 +65,7 @@ def batch(
         plan = shorthand_campaign(source, templates=list(template or []), sizes=list(size or []), out_dir=out,
                                   locales=list(locale or []) or None, styles=list(style or []), segments=segments,
                                   occasion=occasion, currency=currency, columns=_columns(column or []), fmt=fmt,
-                                  remover=remover or "u2netp", seed=seed, limit=limit,
+                                  remover=remover or "auto", seed=seed, limit=limit,
                                   template_dirs=tuple(templates_dir or ()))
     if dry_run:
         summary = run_dry(plan, workers=workers, backend=backend)

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 def cutout(
     photo: Path = typer.Argument(..., help="Product photo."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the RGBA PNG (default: NAME.cutout.png beside the photo)."),
-    remover: str = typer.Option("u2netp", "--remover", help="Cut-out backend: u2netp (default) or alpha (reuse the photo's own transparency)."),
+    remover: str = typer.Option("auto", "--remover", help="Cut-out backend: auto (default: colour on plain backgrounds, else the refined u2netp model), u2netp, plain, alpha (the photo's own transparency) or an .onnx path."),
     refresh: bool = typer.Option(False, "--refresh", help="Ignore the cache and cut again."),
 ) -> None:
     """Cut the product out of a photo (cached by content) and write it as a transparent PNG."""
@@ -46,7 +46,7 @@ def palette(
     tone: str = typer.Option("light", "--tone", help="light, dark, vivid or pastel."),
     brand_color: Optional[list[str]] = typer.Option(None, "--brand-color", help="Brand colour(s) for the brand scheme."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    remover: str = typer.Option("u2netp", "--remover", help="Cut-out backend."),
+    remover: str = typer.Option("auto", "--remover", help="Cut-out backend."),
 ) -> None:
     """Show the product's dominant colours and the palette roles derived from them."""
     from ..design import palette_for, prepare_product

@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", "-o", help="Output folder."),
-    remover: str = typer.Option("u2netp", "--remover", help="Cut-out backend."),
+    remover: str = typer.Option("auto", "--remover", help="Cut-out backend."),
     video: bool = typer.Option(True, "--video/--no-video", help="Also render the promo video (9:16 and 1:1)."),
 ) -> None:
     """Render the bundled sample campaign (every template at all 8 sizes, proposals, a promo video) with a gallery."""

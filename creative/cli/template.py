@@ -81,7 +81,7 @@ PRODUCTS = typer.Option(None, "--products", "--product", "-p",
                         help="Sample product ids or photo files (repeatable or comma-separated; default: every sample product).")
 SIZES = typer.Option(None, "--sizes", "--size", "-s", help="Canvas sizes WxH or presets (repeatable or comma-separated; default: the 8 standard sizes).")
 OUT = typer.Option(None, "--out", "-o", help="Preview PNG to write (default: NAME-preview.png here).")
-REMOVER = typer.Option("u2netp", "--remover", help="Cut-out backend for the products.")
+REMOVER = typer.Option("auto", "--remover", help="Cut-out backend for the products.")
 
 
 @app.command("new")

@@ -55,8 +55,10 @@ def _unlink(p: str) -> None:
         pass
 
 
-def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, quality: int = 90) -> Path:
-    """Save ``img`` to ``path`` atomically; JPEG gets RGB, PNG/WebP keep alpha."""
+def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, quality: int = 90,
+               compress_level: int = 3) -> Path:
+    """Save ``img`` to ``path`` atomically; JPEG gets RGB, PNG/WebP keep alpha. ``compress_level``
+    (PNG, 0-9) trades size for speed: 1 suits previews written once and looked at."""
     path = Path(path)
     pil_fmt = format_for(path, fmt)
     if pil_fmt == "SVG":
@@ -68,7 +70,7 @@ def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, qu
     if pil_fmt == "JPEG":
         params = {"quality": quality, "optimize": False, "subsampling": "4:2:0"}
     elif pil_fmt == "PNG":
-        params = {"compress_level": 3}
+        params = {"compress_level": compress_level}
     elif pil_fmt == "WEBP":
         params = {"quality": quality, "method": 3}
     _atomic_write(path, lambda fh: out.save(fh, format=pil_fmt, **params))

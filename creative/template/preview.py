@@ -112,7 +112,7 @@ def error_tile(message: str, size: tuple[int, int], side: int) -> Image.Image:
 class PreviewSession:
     """Products prepared once; ``render`` draws a template at every size for each of them."""
 
-    def __init__(self, products: list[PreviewProduct], sizes: list[tuple[int, int]], *, remover: str = "u2netp",
+    def __init__(self, products: list[PreviewProduct], sizes: list[tuple[int, int]], *, remover: str = "auto",
                  side: int = 280):
         from ..design import prepare_product
 
@@ -156,7 +156,7 @@ def default_preview_path(template_name: str) -> Path:
 
 
 def preview_template(name_or_path: str, out: str | Path | None = None, *, products: list[str] | None = None,
-                     sizes: list[tuple[int, int]] | None = None, remover: str = "u2netp",
+                     sizes: list[tuple[int, int]] | None = None, remover: str = "auto",
                      template_dirs: tuple[Path, ...] = (), side: int = 280) -> PreviewResult:
     """Render ``name_or_path`` at every size (default: the 8 standard sizes) with the products into one PNG."""
     from .registry import get_template
@@ -172,7 +172,7 @@ def watch_template(
     *,
     products: list[str] | None = None,
     sizes: list[tuple[int, int]] | None = None,
-    remover: str = "u2netp",
+    remover: str = "auto",
     template_dirs: tuple[Path, ...] = (),
     side: int = 280,
     on_event: Callable[[WatchEvent], None] = lambda e: None,

@@ -45,7 +45,7 @@ class CaseSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     template: str
     photo: str | None = None
-    remover: str = "u2netp"
+    remover: str = "auto"
     content: dict[str, str | float | int | None] | str | None = None
     size: str | None = None
     sizes: tuple[str, ...] = ()

@@ -109,7 +109,7 @@ class RenderGolden:
     def __init__(self, checker: GoldenChecker):
         self.checker = checker
 
-    def __call__(self, template: str, size, *, content=None, photo=None, product=None, remover: str = "u2netp",
+    def __call__(self, template: str, size, *, content=None, photo=None, product=None, remover: str = "auto",
                  variant: int = 0, scheme: str | None = None, tone: str | None = None, brand=None,
                  template_dirs=(), name: str | None = None, tolerance: Tolerance | None = None):
         from .render import golden_name, render_for_golden

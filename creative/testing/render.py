@@ -63,7 +63,7 @@ def render_for_golden(
     content: Content | Mapping[str, Any] | str | None = None,
     photo: str | Path | None = None,
     product=None,
-    remover: str = "u2netp",
+    remover: str = "auto",
     variant: int = 0,
     scheme: str | None = None,
     tone: str | None = None,
