@@ -368,3 +368,40 @@ def test_workers_drop_per_product_renderer_caches(tmp_path):
         assert (cache.cache_info().currsize if hasattr(cache, "cache_info") else len(cache)) == 0, name
     for mod, name, budget in worker.BUDGETED_CACHES:
         assert getattr(sys.modules[mod], name).cache_info().currsize <= budget
+
+
+def test_choose_photo_uses_the_best_of_a_products_photos_and_warns_about_the_rest(tmp_path):
+    """``products.choose_photo``: a blurry main photo loses to a sharp additional one (with a warning naming
+    the file and the reason); a missing additional photo is a warning, not a failure; off, the main photo is used."""
+    import csv
+
+    from PIL import ImageFilter
+
+    sharp = photo(tmp_path / "photos", 0)
+    blurry = tmp_path / "photos" / "p0-blurry.png"
+    Image.open(sharp).filter(ImageFilter.GaussianBlur(8)).save(blurry)
+    photo(tmp_path / "photos", 1)
+    rows = [good_row(tmp_path, 0, image_link="photos/p0-blurry.png", additional_image_link="photos/p0.png,photos/gone.png"),
+            good_row(tmp_path, 1)]
+    with (tmp_path / "feed.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=[*rows[0].keys()])
+        w.writeheader()
+        w.writerows(rows)
+
+    def run(choose: bool, out: str):
+        c = base_campaign(products={"feed": "feed.csv", "choose_photo": choose}, templates=["minimal"], sizes=["300x250"],
+                          locales=["en-US"], output={"pattern": "{product_id}/{size}.{ext}"})
+        s = run_batch(load_campaign(campaign_file(tmp_path, c), out_dir=tmp_path / out))
+        used = json.loads((tmp_path / out / "SKU-0" / "300x250.json").read_text())["product"]["photo"]
+        warnings = [r for r in iter_records(tmp_path / out / "manifest.jsonl") if r.get("kind") == "warning"]
+        return s, used, warnings
+
+    s, used, warnings = run(True, "on")
+    assert (s.rendered, s.failed) == (2, 0)
+    assert used.endswith("p0.png")
+    assert s.warnings_total == len(warnings) == 2 and {w["product_id"] for w in warnings} == {"SKU-0"}
+    assert any("photos/gone.png" in w["message"] and "not found" in w["message"] for w in warnings)
+    assert any(w["message"].startswith("skipped") and "p0-blurry.png: blurry" in w["message"] for w in warnings)
+    assert any(line.startswith("warning: SKU-0: skipped") for line in s.lines())
+    s, used, warnings = run(False, "off")
+    assert used.endswith("p0-blurry.png") and warnings == [] and s.warnings_total == 0

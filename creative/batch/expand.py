@@ -33,6 +33,7 @@ class ResolvedProduct:
     record: ProductRecord
     photo: Path
     photo_hash: str
+    notes: tuple[str, ...] = ()  #: warnings about the product's material (photos skipped and why)
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,7 @@ def shorthand_campaign(source: str, *, templates: list[str], sizes: list[str], o
                        locales: list[str] | None = None, styles: list[str] | None = None, segments: Path | None = None,
                        occasion: str = "everyday", currency: str | None = None, columns: dict[str, str] | None = None,
                        fmt: str = "jpg", remover: str = "auto", seed: int = 0, limit: int | None = None,
-                       provider: str = "auto", template_dirs: tuple[Path, ...] = ()) -> Plan:
+                       provider: str = "auto", template_dirs: tuple[Path, ...] = (), choose_photo: bool = False) -> Plan:
     """The plan for ``creative batch FEED_OR_URL --template … --size … --out DIR``."""
     from pydantic import ValidationError
 
@@ -267,6 +267,8 @@ def shorthand_campaign(source: str, *, templates: list[str], sizes: list[str], o
         data["products"]["columns"] = columns
     if limit:
         data["products"]["limit"] = limit
+    if choose_photo:
+        data["products"]["choose_photo"] = True
     if segments is not None:
         data["segments"] = str(Path(segments).resolve())
     try:

@@ -142,6 +142,10 @@ def run_batch(plan: Plan, *, backend: str = "local", workers: int | None = None,
                     exhausted = True
                     break
                 if isinstance(item, ResolvedProduct):
+                    for note in item.notes:
+                        summary.warn(f"{item.record.id}: {note}")
+                        store.append({"kind": "warning", "product_id": item.record.id, "where": item.record.where,
+                                      "message": note})
                     todo = _triage(plan, item, writer, store, summary)
                     if todo and split:
                         pending[ex.submit_prepare(str(item.photo), remover)] = ("prep", item, todo)

@@ -91,6 +91,10 @@ def page_record(url: str, fetcher: Fetcher) -> ProductRecord:
                          brand=page.brand, link=page.url, additional_images=page.images[1:])
 
 
+#: At most this many photos of one product are looked at (image_link first).
+MAX_PHOTOS_PER_PRODUCT = 6
+
+
 class Resolver:
     """Turns records into products with a local, hashed photo (thread-safe)."""
 
@@ -122,20 +126,51 @@ class Resolver:
                                   f"cannot read the image ({e.strerror or e})")
 
     def resolve(self, rec: ProductRecord) -> ResolvedProduct | Unresolved:
-        if is_url(rec.image):
-            name = hashlib.sha256(rec.image.encode("utf-8")).hexdigest()
+        path = self._local(rec.image)
+        if path is None:
+            return Unresolved(rec)
+        notes: tuple[str, ...] = ()
+        if self.plan.campaign.products.choose_photo and rec.additional_images:
+            path, notes = self._best_photo(path, rec.additional_images)
+        return ResolvedProduct(rec, path, content_hash(path), notes)
+
+    def _local(self, image: str) -> Path | None:
+        """The image on disk: a confined local path, or a URL downloaded once (None: not downloaded
+        because this is a dry run)."""
+        if is_url(image):
+            name = hashlib.sha256(image.encode("utf-8")).hexdigest()
             cached = self.downloads / name[:2] / f"{name}.img"
             if cached.is_file():
-                path = cached
-            elif not self.download or self.fetcher is None:
-                return Unresolved(rec)
-            else:
-                path = self.fetcher.download_image(rec.image, self.downloads)
-        else:
-            path = confine(rec.image, self.base, self.roots, "image")
-            if not path.is_file():
-                raise CreativeError(f"image not found: {rec.image}")
-        return ResolvedProduct(rec, path, content_hash(path))
+                return cached
+            if not self.download or self.fetcher is None:
+                return None
+            return self.fetcher.download_image(image, self.downloads)
+        path = confine(image, self.base, self.roots, "image")
+        if not path.is_file():
+            raise CreativeError(f"image not found: {image}")
+        return path
+
+    def _best_photo(self, main: Path, extra: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
+        """The best of a product's photos by material analysis, and a note for each one skipped.
+        When every photo is rejected the main one is still used (and the notes say why)."""
+        from ..material.analyze import usable_material
+
+        notes: list[str] = []
+        shown = {main: str(main)}  # a downloaded photo is named by its URL in the notes
+        for image in extra[:MAX_PHOTOS_PER_PRODUCT - 1]:
+            try:
+                p = self._local(image)
+            except CreativeError as e:
+                notes.append(f"skipped {image}: {e}")
+                continue
+            if p is not None:
+                shown.setdefault(p, image)
+        usable, warnings, _ = usable_material(list(shown))
+        for w in warnings:
+            for p, name in shown.items():
+                w = w.replace(f"skipped {p}:", f"skipped {name}:")
+            notes.append(w)
+        return (usable[0] if usable else main), tuple(notes)
 
 
 def prefetch(items: Iterable[T], fn: Callable[[T], R], threads: int = PREFETCH_THREADS,

@@ -74,6 +74,9 @@ class ProductSource(_Model):
     encoding: str = Field("utf-8", description="Text encoding of the feed.")
     currency: str | None = Field(None, description="Currency for rows whose price has no code (ISO, e.g. CNY).")
     limit: int | None = Field(None, ge=1, description="Use only the first N products (a trial run).")
+    choose_photo: bool = Field(False, description=(
+        "Look at every photo of a product (image_link and additional_image_link) and use the best: blurry, "
+        "cut-off, badly exposed and duplicate photos are skipped with a warning (costs about 0.1 s a photo)."))
 
     @model_validator(mode="after")
     def _one(self) -> "ProductSource":

@@ -38,6 +38,8 @@ class BatchSummary:
     render_s: float = 0.0  #: time spent in workers rendering (sum over workers)
     failures: list[Failure] = field(default_factory=list)
     failures_total: int = 0
+    warnings: list[str] = field(default_factory=list)  #: the first few warnings (material skipped...)
+    warnings_total: int = 0
     cleaned_parts: int = 0
 
     @property
@@ -58,6 +60,11 @@ class BatchSummary:
         self.failures_total += 1
         if len(self.failures) < MAX_LISTED_FAILURES:
             self.failures.append(failure)
+
+    def warn(self, message: str) -> None:
+        self.warnings_total += 1
+        if len(self.warnings) < MAX_LISTED_FAILURES:
+            self.warnings.append(message)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -87,6 +94,10 @@ class BatchSummary:
             out.append(f"failed {f.kind}{who} ({f.where}): {f.reason}")
         if self.failures_total > max_failures:
             out.append(f"... and {self.failures_total - max_failures} more failures (see the manifest or --json)")
+        for w in self.warnings[:max_failures]:
+            out.append(f"warning: {w}")
+        if self.warnings_total > max_failures:
+            out.append(f"... and {self.warnings_total - max_failures} more warnings (see the manifest or --json)")
         return out
 
 

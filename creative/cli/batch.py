@@ -28,7 +28,8 @@ def batch(
     seed: int = typer.Option(0, "--seed", help="Copy seed: same seed, same words (shorthand)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (overrides the campaign's)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N products (a trial run)."),
-    remover: Optional[str] = typer.Option(None, "--remover", help="Cut-out backend (default u2netp, or the campaign's)."),
+    remover: Optional[str] = typer.Option(None, "--remover", help="Cut-out backend (default auto, or the campaign's)."),
+    choose_photo: bool = typer.Option(False, "--choose-photo", help="Use the best of each product's photos (image_link and additional_image_link); skipped photos are warnings (shorthand)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Count the jobs and estimate the time; render nothing."),
     backend: str = typer.Option("local", "--backend", help="local (process pool) or ray."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster: 'auto' or ray://host:10001 (default: a local instance)."),
@@ -53,7 +54,8 @@ def batch(
         given = [name for name, v in (("--template", template), ("--style", style), ("--size", size), ("--locale", locale),
                                       ("--segments", segments), ("--currency", currency), ("--column", column),
                                       ("--templates-dir", templates_dir), ("--occasion", occasion != "everyday"),
-                                      ("--format", fmt != "jpg"), ("--seed", seed != 0)) if v]
+                                      ("--format", fmt != "jpg"), ("--seed", seed != 0),
+                                      ("--choose-photo", choose_photo)) if v]
         if given:
             raise UsageError(f"{', '.join(given)} apply to the feed shorthand; with a campaign file, set them in {source}")
         plan = load_campaign(source, out_dir=out, limit=limit, remover=remover)
@@ -65,7 +67,7 @@ def batch(
         plan = shorthand_campaign(source, templates=list(template or []), sizes=list(size or []), out_dir=out,
                                   locales=list(locale or []) or None, styles=list(style or []), segments=segments,
                                   occasion=occasion, currency=currency, columns=_columns(column or []), fmt=fmt,
-                                  remover=remover or "auto", seed=seed, limit=limit,
+                                  remover=remover or "auto", seed=seed, limit=limit, choose_photo=choose_photo,
                                   template_dirs=tuple(templates_dir or ()))
     if dry_run:
         summary = run_dry(plan, workers=workers, backend=backend)
