@@ -438,3 +438,30 @@ def test_phrases_stay_whole_when_spaces_allow_but_not_at_any_price():
 def test_indic_and_khmer_scripts_render_from_their_fonts():
     b = fit_text("வணக்கம் ខ្មែរ తెలుగు", (800, 200), family="inter", weight=700, max_size=60)
     assert {r.family for ln in b.lines for r in ln.runs} == {"noto-sans-tamil", "noto-sans-khmer", "noto-sans-telugu"}
+
+
+def test_font_coverage_is_kept_on_disk_and_follows_the_file(tmp_path, monkeypatch):
+    """A font's cmap is read once, kept as ranges in the cache, and read again when the file changes."""
+    import shutil
+
+    import fontTools.ttLib
+
+    monkeypatch.setenv("CREATIVE_CACHE_DIR", str(tmp_path / "cache"))
+    font = tmp_path / "f.ttf"
+    shutil.copy(fonts.get_family("inter").path(700), font)
+    fonts._cmap.cache_clear()
+    first = fonts._cmap(str(font))
+    assert len(list((tmp_path / "cache" / "fonts").glob("*.json"))) == 1
+
+    class Refuse:
+        def __init__(self, *a, **k):
+            raise AssertionError("the cached coverage should have been used")
+
+    monkeypatch.setattr(fontTools.ttLib, "TTFont", Refuse)
+    fonts._cmap.cache_clear()
+    assert fonts._cmap(str(font)) == first and 0x41 in first
+    shutil.copy(fonts.get_family("noto-sans-cjk").path(700), font)  # the file changes: size and mtime
+    fonts._cmap.cache_clear()
+    with pytest.raises(AssertionError, match="cached coverage"):
+        fonts._cmap(str(font))
+    fonts._cmap.cache_clear()

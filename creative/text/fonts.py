@@ -12,6 +12,7 @@ covering the whole word, so a font with a few Greek letters does not split "Ελ
 from __future__ import annotations
 
 import importlib.resources
+import json
 import os
 import unicodedata
 import warnings
@@ -170,10 +171,66 @@ def get_font(family: str, weight: int, size: int) -> ImageFont.FreeTypeFont:
 
 @lru_cache(maxsize=None)
 def _cmap(path: str) -> frozenset[int]:
+    """The codepoints a font file maps. Reading a large cmap (a CJK font maps 65,000) takes a
+    tenth of a second, so the answer is kept on disk as ranges, keyed by the file's path, size
+    and mtime (:func:`_cmap_cache_file`); a cache that cannot be read or written is ignored."""
+    cached = _cmap_cache_file(path)
+    if cached is not None:
+        try:
+            ranges = json.loads(cached.read_text(encoding="utf-8"))
+            return frozenset(c for lo, hi in ranges for c in range(lo, hi + 1))
+        except (OSError, ValueError, TypeError):
+            pass
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+        codes = frozenset(font.getBestCmap())
+    if cached is not None:
+        _write_ranges(cached, codes)
+    return codes
+
+
+def _cmap_cache_file(path: str) -> Path | None:
+    """``<cache>/fonts/<hash>.json`` for ``path`` as it is now (None if the file cannot be read)."""
+    import hashlib
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    env = os.environ.get("CREATIVE_CACHE_DIR")
+    if env:
+        root = Path(env).expanduser() / "fonts"
+    else:
+        import platformdirs
+
+        root = Path(platformdirs.user_cache_dir("creative")) / "fonts"
+    key = hashlib.sha256(f"cmap-v1\0{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
+    return root / f"{key[:32]}.json"
+
+
+def _write_ranges(dest: Path, codes: frozenset[int]) -> None:
+    import tempfile
+
+    ranges: list[list[int]] = []
+    for c in sorted(codes):
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    tmp = None
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(ranges, fh, separators=(",", ":"))
+        os.replace(tmp, dest)
+    except OSError:  # a read-only or full cache only costs the next run the same tenth of a second
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def coverage(family: str, weight: int = 400) -> frozenset[int]:
