@@ -16,6 +16,7 @@ from creative.video.promo import plan_promo, render_promo  # noqa: E402
 
 SIZE = (180, 320)
 DURATION = 6.0
+STYLE = "bold"  # cuts, zooms and slides: every scene of this tiny render moves visibly
 
 
 def decode(path: Path) -> dict:
@@ -43,7 +44,7 @@ def content():
 def promo(product_photos, content, tmp_path_factory):
     out = tmp_path_factory.mktemp("promo") / "promo.mp4"
     result = make_promo([product_photos["bottle"], product_photos["wide"]], content, out, size=SIZE,
-                        duration=DURATION, remover="fake", preview="gif")
+                        duration=DURATION, remover="fake", style=STYLE, preview="gif")
     return result, decode(out)
 
 
@@ -132,16 +133,16 @@ def test_poster_preview_and_manifest(promo):
 def test_rerun_skips_and_is_deterministic(promo, product_photos, content, tmp_path):
     result, _ = promo
     again = make_promo([product_photos["bottle"], product_photos["wide"]], content, result.path, size=SIZE,
-                       duration=DURATION, remover="fake", preview="gif")
+                       duration=DURATION, remover="fake", style=STYLE, preview="gif")
     assert again.skipped
     other = make_promo([product_photos["bottle"], product_photos["wide"]], content, tmp_path / "promo.mp4", size=SIZE,
-                       duration=DURATION, remover="fake")
+                       duration=DURATION, remover="fake", style=STYLE)
     digest = lambda p: hashlib.sha256(Path(p).read_bytes()).hexdigest()  # noqa: E731
     assert digest(other.path) == digest(result.path), "same inputs, same video"
 
 
 def test_plan_edit_render(product_photos, content, tmp_path):
-    story, problems = plan_promo([product_photos["round"]], content, tmp_path / "story.yaml", size=(160, 160),
+    story, problems = plan_promo([product_photos["wide"]], content, tmp_path / "story.yaml", size=(160, 160),
                                  duration=3, remover="fake", style="luxury")
     assert problems == []
     board = load_storyboard(story)

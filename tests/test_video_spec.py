@@ -7,7 +7,7 @@ from creative.content import Content
 from creative.video import dump_storyboard, json_schema, load_storyboard, parse_storyboard
 from creative.video.director import _timeline, feature_lines, plan
 from creative.video.load import StoryboardError
-from creative.video.styles import auto_style, get_style
+from creative.video.styles import TAG_STYLES, STYLES, auto_style, choose_style, get_style, style_for_tags
 
 PALETTE = """palette:
   background: '#ffffff'
@@ -41,7 +41,7 @@ def content():
 @pytest.fixture(scope="module")
 def board(product_photos, content, tmp_path_factory):
     base = tmp_path_factory.mktemp("plan")
-    b, problems = plan([product_photos["bottle"], product_photos["round"]], content, size=(360, 640), duration=12,
+    b, problems = plan([product_photos["bottle"], product_photos["wide"]], content, size=(360, 640), duration=12,
                        remover="fake", base_dir=base)
     assert problems == []
     return b
@@ -73,14 +73,14 @@ def test_cuts_fall_on_beats(board):
         assert abs(start / beat - round(start / beat)) < 1e-3, f"cut at {start} s is off the beat grid ({beat} s)"
 
 
-def test_style_reuses_banner_template_look(board, product_photos):
+def test_style_reuses_banner_template_look(board):
     from creative.design import palette_for, prepare_product
     from creative.template import get_template
 
     style = get_style(board.style)
     tpl = get_template(style.template)
     assert board.template == tpl.name
-    prod = prepare_product(product_photos["bottle"], remover="fake")
+    prod = prepare_product(board.product.photo, remover="fake")  # the analysis' hero pick
     assert board.palette == palette_for(prod.swatches, tpl.palette.scheme, tpl.palette.tone, None).to_dict()
     headline = next(l for l in tpl.layers if getattr(l, "role", None) == "headline")
     hero = next(s for s in board.scenes if s.kind == "hero")
@@ -161,3 +161,33 @@ def test_style_names():
 
     with pytest.raises(UsageError, match="choose one of"):
         get_style("psychedelic")
+
+
+def test_auto_style_follows_the_tone_then_the_copy():
+    assert choose_style(("luxury", "bold"), "en-US", True, "Watch") == "luxury"
+    assert choose_style(("pastel", "minimal"), "zh-CN", False, "花") == "fresh"
+    assert choose_style(("no-such-tag", "editorial"), "en-US", False, "x") == "editorial"
+    assert choose_style(("minimal",), "en-US", False, "双11 大促") == "festival"  # the occasion in the title wins
+    assert choose_style((), "en-US", True, "x") == "bold"  # no suggestion: the copy decides
+    assert style_for_tags(("luxury-dark",)) == "luxury" and style_for_tags(("fresh",)) == "fresh"
+    assert style_for_tags(()) is None
+
+
+def test_tag_mapping_matches_the_templates():
+    """Every tag the analysis can suggest has a video style, and a tag maps to the style whose
+    template carries it (or to the look named in TAG_STYLES' comment for the other templates)."""
+    from creative.material.tone import suggest_styles
+    from creative.template import all_templates
+
+    suggested = {t for fam in ("red", "blue", "neutral") for L in (20, 50, 90) for C in (5, 30, 60)
+                 for warm in ("warm", "cool", "neutral") for t in suggest_styles(fam, L, C, warm)}
+    assert suggested and all(t in TAG_STYLES for t in suggested), suggested - set(TAG_STYLES)
+    templates = {t.name: set(t.styles) for t in all_templates()}
+    other = {"price-burst": "bold", "split-panel": "clean"}
+    for tag, style in TAG_STYLES.items():
+        assert style in STYLES
+        owners = {name for name, tags in templates.items() if tag in tags}
+        assert owners, f"tag {tag!r} is on no template"
+        assert any(STYLES[style].template == o or other.get(o) == style for o in owners), (tag, style, owners)
+    every_tag = set().union(*templates.values())
+    assert every_tag <= set(TAG_STYLES), every_tag - set(TAG_STYLES)

@@ -1,7 +1,9 @@
 """``creative video``: a directed promo video from product photos and clips.
 
-``creative video PHOTOS_AND_CLIPS… --title … --out promo.mp4`` is short for ``creative video make …``:
-the group routes any first argument that is not one of its subcommands (make, plan, render,
+``creative video PHOTOS_AND_CLIPS… --title … --out promo.mp4`` is short for ``creative video make …``,
+and so is ``creative video https://shop.example/p/123 --out promo.mp4`` (a product page link among
+the material: its name, prices, brand, description and photos are the defaults that options
+override). The group routes any first argument that is not one of its subcommands (make, plan, render,
 validate, schema, styles) to ``make``. So the direct form, ``video plan`` and ``video render``
 coexist without a positional argument on the group swallowing the subcommand names. (A photo
 literally named ``plan`` needs the explicit ``creative video make plan …``.)
@@ -15,7 +17,7 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from .banner import BADGE, BRAND, CTA, CURRENCY, LOCALE, ORIG, PRICE, REMOVER, SUBHEAD, TITLE
+from .banner import BADGE, BRAND, CTA, LOCALE, ORIG, PRICE, REMOVER, SUBHEAD
 
 _HELP = {"--help", "-h"}
 
@@ -31,18 +33,24 @@ class _MakeByDefault(TyperGroup):
 
 app = typer.Typer(
     cls=_MakeByDefault, no_args_is_help=True,
-    help="Promo videos: `creative video PHOTOS… --title … --out promo.mp4`, or plan a storyboard, edit it, render it.",
+    help="Promo videos: `creative video PHOTOS… --title … --out promo.mp4` or `creative video PRODUCT_PAGE_URL "
+         "--out promo.mp4`, or plan a storyboard, edit it, render it.",
 )
 
-MATERIAL = typer.Argument(..., help="Product photos (the first one is the hero) and video clips.")
-STYLE = typer.Option("auto", "--style", help="Video style: auto, bold, clean, editorial, festival, fresh, luxury.")
+MATERIAL = typer.Argument(..., help="Product photos and video clips, and/or one product page link (https://…) whose "
+                                   "name, prices, brand, description and photos are used.")
+TITLE = typer.Option(None, "--title", "-t", help="Product name, shown as the headline (default: the product page's).")
+CURRENCY = typer.Option(None, "--currency", help="ISO currency code (default: the product page's, else USD).")
+PRIVATE = typer.Option(False, "--allow-private-network",
+                       help="Allow fetching the product page from private, loopback and link-local addresses.")
+STYLE = typer.Option("auto", "--style", help="Video style: auto (from the product's tone), bold, clean, editorial, festival, fresh, luxury.")
 SIZE = typer.Option("1080x1920", "--size", "-s", help="WxH (even numbers) or 9:16, 1:1, 16:9, 4:5.")
 DURATION = typer.Option(15.0, "--duration", "-d", help="Length in seconds.")
 FPS = typer.Option(30, "--fps", help="Frames per second.")
 MUSIC = typer.Option(None, "--music", help="Music file to use instead of the synthesised bed (cuts follow its beats).")
 VOICE = typer.Option(None, "--voiceover", help="Voice-over file; the music ducks under it.")
 FEATURE = typer.Option(None, "--feature", help="A feature callout (repeatable, two or three); default: from --description or --subhead.")
-DESCRIPTION = typer.Option(None, "--description", help="Product description to take feature callouts from.")
+DESCRIPTION = typer.Option(None, "--description", help="Product description to take feature callouts from (default: the page's).")
 PREVIEW = typer.Option(None, "--preview", help="Also write a small looping preview: gif or webp.")
 PRESET = typer.Option(None, "--preset", help="x264 preset (default ultrafast; veryfast or medium for smaller files).")
 FORCE = typer.Option(False, "--force", help="Render even if an up-to-date video exists.")
@@ -65,10 +73,16 @@ def _size(value: str) -> tuple[int, int]:
     return w, h
 
 
-def _content(title, subhead, price, original_price, currency, locale, badge, cta, brand):
-    from .common import content_from
+def _inputs(material: list[str], out_dir: Path, allow_private_network: bool, **copy):
+    """Files and page link → the director's inputs (the page's images are downloaded beside the output)."""
+    from ..video.promo import promo_inputs
 
-    return content_from(title, subhead, price, original_price, currency, locale, badge, cta, brand)
+    inputs = promo_inputs(material, out_dir, allow_private_network=allow_private_network, **copy)
+    if inputs.page:
+        n = sum(1 for p in inputs.material if p in inputs.names)
+        typer.echo(f"page     {inputs.page}: {inputs.content.title} ({n} photo{'s' if n != 1 else ''})")
+    _warn(list(inputs.problems))
+    return inputs
 
 
 def _warn(problems: list[str]) -> None:
@@ -103,26 +117,29 @@ def _report(result) -> None:
 
 @app.command("make")
 def make(
-    material: list[Path] = MATERIAL,
-    title: str = TITLE,
+    material: list[str] = MATERIAL,
+    title: Optional[str] = TITLE,
     out: Path = typer.Option(Path("promo.mp4"), "--out", "-o", help="Output MP4 (storyboard, poster and manifest go beside it)."),
     subhead: Optional[str] = SUBHEAD, price: Optional[str] = PRICE, original_price: Optional[str] = ORIG,
-    currency: str = CURRENCY, locale: str = LOCALE, badge: Optional[str] = BADGE, cta: Optional[str] = CTA,
+    currency: Optional[str] = CURRENCY, locale: str = LOCALE, badge: Optional[str] = BADGE, cta: Optional[str] = CTA,
     brand: Optional[str] = BRAND,
     style: str = STYLE, size: str = SIZE, duration: float = DURATION, fps: int = FPS,
     music: Optional[Path] = MUSIC, voiceover: Optional[Path] = VOICE,
     feature: Optional[list[str]] = FEATURE, description: Optional[str] = DESCRIPTION,
     remover: str = REMOVER, clip_audio: str = CLIP_AUDIO, preview: Optional[str] = PREVIEW,
-    preset: Optional[str] = PRESET, force: bool = FORCE,
+    preset: Optional[str] = PRESET, force: bool = FORCE, allow_private_network: bool = PRIVATE,
 ) -> None:
     """Direct and render a promo video (also writes NAME.yaml, the storyboard, and NAME.png, the poster)."""
     from ..video.promo import make_promo
 
-    content = _content(title, subhead, price, original_price, currency, locale, badge, cta, brand)
+    video_size = _size(size)
+    inputs = _inputs(material, out.parent, allow_private_network, title=title, subhead=subhead, price=price,
+                     original_price=original_price, currency=currency, locale=locale, badge=badge, cta=cta,
+                     brand=brand, description=description)
     result = _render_with_bar(
-        make_promo, material=list(material), content=content, out=out, style=style, size=_size(size),
-        duration=duration, fps=fps, music=music, voiceover=voiceover, features=feature, description=description,
-        remover=remover, clip_audio=clip_audio, preview=preview, preset=preset, force=force,
+        make_promo, material=list(inputs.material), content=inputs.content, out=out, style=style, size=video_size,
+        duration=duration, fps=fps, music=music, voiceover=voiceover, features=feature, description=inputs.description,
+        remover=remover, clip_audio=clip_audio, names=inputs.names, preview=preview, preset=preset, force=force,
     )
     _report(result)
     typer.echo(f"         {out.with_suffix('.yaml')} (storyboard: edit it, then `creative video render`)")
@@ -130,16 +147,16 @@ def make(
 
 @app.command("plan")
 def plan(
-    material: list[Path] = MATERIAL,
-    title: str = TITLE,
+    material: list[str] = MATERIAL,
+    title: Optional[str] = TITLE,
     out: Path = typer.Option(Path("story.yaml"), "--out", "-o", help="Storyboard YAML to write."),
     subhead: Optional[str] = SUBHEAD, price: Optional[str] = PRICE, original_price: Optional[str] = ORIG,
-    currency: str = CURRENCY, locale: str = LOCALE, badge: Optional[str] = BADGE, cta: Optional[str] = CTA,
+    currency: Optional[str] = CURRENCY, locale: str = LOCALE, badge: Optional[str] = BADGE, cta: Optional[str] = CTA,
     brand: Optional[str] = BRAND,
     style: str = STYLE, size: str = SIZE, duration: float = DURATION, fps: int = FPS,
     music: Optional[Path] = MUSIC, voiceover: Optional[Path] = VOICE,
     feature: Optional[list[str]] = FEATURE, description: Optional[str] = DESCRIPTION,
-    remover: str = REMOVER, clip_audio: str = CLIP_AUDIO,
+    remover: str = REMOVER, clip_audio: str = CLIP_AUDIO, allow_private_network: bool = PRIVATE,
 ) -> None:
     """Write the storyboard only (scenes, texts, timings, colours) for a person to edit."""
     from ..errors import UsageError
@@ -147,10 +164,14 @@ def plan(
 
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise UsageError(f"{out}: a storyboard is YAML; name it NAME.yaml")
-    content = _content(title, subhead, price, original_price, currency, locale, badge, cta, brand)
-    path, problems = plan_promo(list(material), content, out, style=style, size=_size(size), duration=duration,
-                                fps=fps, music=music, voiceover=voiceover, features=feature, description=description,
-                                remover=remover, clip_audio=clip_audio)
+    video_size = _size(size)
+    inputs = _inputs(material, out.parent, allow_private_network, title=title, subhead=subhead, price=price,
+                     original_price=original_price, currency=currency, locale=locale, badge=badge, cta=cta,
+                     brand=brand, description=description)
+    path, problems = plan_promo(list(inputs.material), inputs.content, out, style=style, size=video_size,
+                                duration=duration, fps=fps, music=music, voiceover=voiceover, features=feature,
+                                description=inputs.description, remover=remover, clip_audio=clip_audio,
+                                names=inputs.names)
     typer.echo(f"wrote    {path}")
     _warn(problems)
 

@@ -56,9 +56,18 @@ def _why(exc: BaseException) -> str:
     return text[-160:] or type(exc).__name__
 
 
+def _scaled_notice(record) -> bool:
+    """Drop imageio-ffmpeg's notice that the frames read are smaller than the source: we ask for that."""
+    return not record.getMessage().startswith("The frame size for reading")
+
+
 def read_clip(path: Path, samples: int = SAMPLES) -> ClipInfo:
     """Probe ``path`` and sample ``samples`` frames; InputError when it is not a usable clip."""
+    import logging
+
     import imageio_ffmpeg
+
+    logging.getLogger("imageio_ffmpeg").addFilter(_scaled_notice)  # once: the same filter is not added twice
 
     if not path.is_file():
         raise InputError(f"{path}: file not found")

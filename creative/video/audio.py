@@ -268,8 +268,10 @@ def loudness(audio: np.ndarray) -> float:
 
 
 def normalize(audio: np.ndarray, target: float = -14.0) -> np.ndarray:
-    """Gain to ``target`` LUFS, then limit peaks to -1 dBFS (repeated, since limiting lowers loudness)."""
-    out = audio
+    """Gain to ``target`` LUFS, then limit peaks to -1 dBFS (repeated, since limiting lowers loudness).
+
+    The input is limited first, so a mix already at the target still has its peaks held."""
+    out = limit(audio)
     for _ in range(3):
         lufs = loudness(out)
         if not math.isfinite(lufs) or lufs <= -69.5:
@@ -278,41 +280,6 @@ def normalize(audio: np.ndarray, target: float = -14.0) -> np.ndarray:
             break
         out = limit(out * np.float32(10 ** ((target - lufs) / 20)))
     return out.astype(np.float32)
-
-
-def beat_times(audio: np.ndarray, *, lo_bpm: float = 70.0, hi_bpm: float = 180.0) -> tuple[float, list[float]]:
-    """Tempo (BPM) and beat times of a piece of music, from its onset envelope.
-
-    Spectral flux onsets, the tempo by autocorrelation (weighted towards 100-130 BPM, where
-    marketing music lives), and the phase that puts the most onset energy on the beats.
-    """
-    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
-    hop, nfft = 512, 2048
-    if mono.shape[0] < nfft * 4:
-        return 120.0, [i * 0.5 for i in range(int(mono.shape[0] / RATE / 0.5) + 1)]
-    frames = np.lib.stride_tricks.sliding_window_view(mono, nfft)[::hop] * np.hanning(nfft).astype(np.float32)
-    mag = np.log1p(10 * np.abs(np.fft.rfft(frames, axis=1)))
-    flux = np.maximum(0.0, np.diff(mag, axis=0)).sum(axis=1)
-    flux = flux - np.convolve(flux, np.ones(16) / 16, mode="same")
-    flux = np.maximum(flux, 0.0)
-    fps = RATE / hop
-    ac = np.correlate(flux, flux, mode="full")[flux.shape[0] - 1:]
-    lags = np.arange(int(fps * 60 / hi_bpm), int(fps * 60 / lo_bpm) + 1)
-    lags = lags[lags < ac.shape[0]]
-    if lags.size == 0:
-        return 120.0, []
-    bpm = 60 * fps / lags
-    prior = np.exp(-0.5 * (np.log2(bpm / 115.0) / 0.6) ** 2)
-    best = lags[int(np.argmax(ac[lags] * prior))]
-    period = float(best)
-    phases = np.arange(int(period))
-    scores = [flux[int(p)::int(round(period))].sum() if int(p) < flux.shape[0] else 0 for p in phases]
-    phase = float(phases[int(np.argmax(scores))]) if len(scores) else 0.0
-    step = period / fps
-    start = phase / fps + nfft / 2 / RATE
-    total = mono.shape[0] / RATE
-    beats = [start + k * step for k in range(int((total - start) / step) + 1)]
-    return 60.0 / step, beats
 
 
 def write_wav(audio: np.ndarray, path: str | Path) -> Path:

@@ -3,7 +3,8 @@
 Decoding is PyAV (FFmpeg's libraries in-process: no subprocess per clip, exact timestamps,
 clean errors for corrupt data). The best segment is the window of the wanted length whose
 sampled frames are sharpest (variance of the Laplacian) and move most (mean frame difference),
-and which has no black frames. The crop around the subject comes from :mod:`.crop`.
+and which has no black frames. The crop around the subject is the material package's smart
+crop (:mod:`creative.material.focal`) around the subject found in the segment's sampled frames.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from .crop import crop_box, subject_center
 
 SAMPLE_FPS = 4.0
 ANALYSE_SECONDS = 90.0
@@ -168,9 +168,28 @@ def best_segment(path: str | Path, want: float, aspect: float, info: ClipInfo | 
             best_i, best_s = i, s
     start = float(times[best_i])
     window_rgbs = [r for r, b in zip(rgbs[best_i : best_i + span], black[best_i : best_i + span]) if not b] or rgbs[best_i:best_i + 1]
-    centres = np.array([subject_center(r) for r in window_rgbs[:: max(1, len(window_rgbs) // 4)]])
-    centre = (float(np.median(centres[:, 0])), float(np.median(centres[:, 1])))
-    return ClipChoice(start, length, crop_box(info.size, aspect, centre), best_s)
+    return ClipChoice(start, length, segment_crop(window_rgbs[:: max(1, len(window_rgbs) // 4)], info.size, aspect), best_s)
+
+
+def segment_crop(frames: list[np.ndarray], size: tuple[int, int], aspect: float) -> tuple[float, float, float, float]:
+    """Crop fractions of ``aspect`` for a clip of ``size`` (w, h) around the subject of ``frames``
+    (small RGB samples of the segment): the subject box is the union of the frames' subject
+    boxes (:func:`creative.material.focal.find_focus`), its centre their median, so the whole
+    moving subject stays in the fixed crop whenever it fits (:func:`~creative.material.focal.smart_crop`)."""
+    from ..material.focal import Focus, find_focus, smart_crop
+
+    w, h = size
+    boxes, centres = [], []
+    for f in frames:
+        fh, fw = f.shape[:2]
+        focus = find_focus(f)
+        x0, y0, x1, y1 = focus.box
+        boxes.append((x0 / fw, y0 / fh, x1 / fw, y1 / fh))
+        centres.append((focus.center[0] / fw, focus.center[1] / fh))
+    b, c = np.array(boxes), np.median(np.array(centres), axis=0)
+    box = (int(b[:, 0].min() * w), int(b[:, 1].min() * h), int(np.ceil(b[:, 2].max() * w)), int(np.ceil(b[:, 3].max() * h)))
+    x0, y0, x1, y1 = smart_crop((w, h), aspect, Focus(box, (float(c[0]) * w, float(c[1]) * h)))
+    return (x0 / w, y0 / h, x1 / w, y1 / h)
 
 
 class ClipReader:

@@ -1,17 +1,20 @@
 """The director: product data + material -> a storyboard.
 
-It keeps the usable material (photos decode, clips have frames; anything else is reported and
-skipped), cuts the product out of the first photo, takes the palette and the type of the
-style's banner template (so banners and video match), and writes the script: a hook (brand or
-title), the hero (the cut-out on the template's ground, popping in and breathing), feature
-callouts, detail shots (other photos with a Ken Burns move, clips trimmed to their best
-segment; all cropped around the subject), the offer (the banner's own composition: price,
-struck original price, discount badge) and an end card with the call to action. Scene lengths
-are whole beats of the music, so every cut falls on a beat.
+It keeps the usable material (the material analysis skips what does not decode, is blurry,
+too small, a duplicate, cut off or badly exposed, each with a reason), cuts the product out of
+the analysis' hero pick, lets the hero's tone choose the style when none is asked for, takes the
+palette and the type of the style's banner template (so banners and video match), and writes
+the script: a hook (brand or title), the hero (the cut-out on the template's ground, popping in
+and breathing), feature callouts, detail shots (other photos with a Ken Burns move, clips
+trimmed to their best segment; all smart-cropped around the subject by
+:mod:`creative.material.focal`), the offer (the banner's own composition: price, struck original
+price, discount badge) and an end card with the call to action. Scene lengths are whole beats
+of the music (tracked in the user's file by :mod:`.beats`), so every cut falls on a beat.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,32 +25,78 @@ from .spec import (
     Backdrop, ContentSpec, Fade, Media, Motion, Music, ProductShot, ProductSource, Scene, Storyboard, Text,
     Transition, Voiceover,
 )
-from .styles import VideoStyle, auto_style, get_style
+from .styles import VideoStyle, choose_style, get_style
 
 MIN_SCENE_BEATS = 2
 MAX_DETAILS = 3
 CLIP_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".gif"}
 
 
+#: Material smaller than this share of the video's shorter side (on either side) is rejected as too
+#: small: a thumbnail (under 360 px for a 1080-wide video), not a web-sized product photo.
+MIN_MATERIAL_SHARE = 1 / 3
+
+
 @dataclass
 class Material:
+    """The material the director may use: photos (the hero first), clips, and what was skipped and why."""
+
     photos: list[Path] = field(default_factory=list)
     clips: list[tuple[Path, object]] = field(default_factory=list)  # (path, ClipInfo)
     problems: list[str] = field(default_factory=list)
+    styles: tuple[str, ...] = ()  #: template style tags the hero's tone suggests (best first)
+    seconds: float = 0.0  #: time spent analysing
 
 
-def sort_material(paths: list[str | Path]) -> Material:
-    """Photos and clips that can be used; every other file is reported (and skipped)."""
+def min_material_side(size: tuple[int, int]) -> int:
+    """The smallest width and height material may have for a video of ``size``."""
+    return max(1, int(round(min(size) * MIN_MATERIAL_SHARE)))
+
+
+def sort_material(paths: list[str | Path], *, size: tuple[int, int] | None = None,
+                  names: Mapping[Path, str] | None = None) -> Material:
+    """The usable photos and clips among ``paths``; every other file is reported and skipped.
+
+    Files that do not decode (a missing file, an audio file, a corrupt clip) are reported with
+    the decoder's reason. The rest go through the material analysis
+    (:func:`creative.material.analyze.analyze`, what ``usable_material`` wraps): blurry,
+    duplicate, too small (under :func:`min_material_side` of ``size``), over- or under-exposed
+    photos and clips, and photos whose product is cut off at the frame edge, are skipped with a
+    ``skipped NAME: reason`` line; the analysis' hero pick comes first. When no photo passes,
+    the best-scoring readable one is used all the same, with a line saying why it failed.
+    ``names`` gives display names for files (a downloaded image's URL).
+    """
+    import time
+
     from PIL import Image, UnidentifiedImageError
 
+    from ..material.analyze import analyze
+    from ..material.clip import is_clip
     from ..material.load import load_image
     from .clips import probe
 
+    names = names or {}
+
+    def name(p: Path) -> str:
+        return names.get(p, str(p))
+
+    def renamed(message: str, p: Path) -> str:
+        return message.replace(str(p), name(p), 1) if p in names else message
+
+    def named(reasons: str) -> str:  # "duplicate of HASH.img" -> "duplicate of https://…/main.jpg"
+        for q, shown in names.items():
+            reasons = reasons.replace(f" of {q.name}", f" of {shown}")
+        return reasons
+
     out = Material()
+    photos: list[Path] = []
+    clips: dict[Path, object] = {}
     for raw in paths:
         p = Path(raw)
+        if p in clips or p in photos:
+            continue
         if not p.is_file():
-            out.problems.append(f"{p}: file not found (skipped)")
+            out.problems.append(f"{name(p)}: file not found (skipped)")
             continue
         is_image = False
         if p.suffix.lower() not in CLIP_SUFFIXES - {".gif"}:
@@ -59,11 +108,48 @@ def sort_material(paths: list[str | Path]) -> Material:
         try:
             if is_image:
                 load_image(p)
-                out.photos.append(p)
+                photos.append(p)
             else:
-                out.clips.append((p, probe(p)))
+                clips[p] = probe(p)
         except (InputError, UsageError) as e:
-            out.problems.append(f"{e} (skipped)")
+            out.problems.append(f"{renamed(str(e), p)} (skipped)")
+
+    # The analysis knows clips by their extension; a clip named otherwise (an animated GIF, a
+    # .3gp) is used as it is.
+    analysable = photos + [p for p in clips if is_clip(p)]
+    if not analysable:
+        out.clips = list(clips.items())
+        return out
+    t0 = time.perf_counter()
+    side = min_material_side(size) if size else None
+    result = analyze(analysable, size=(side, side) if side else None)
+    out.seconds = time.perf_counter() - t0
+    items = {it.path: it for it in result.items}
+    usable = [p for p in analysable if items[p].ok]
+    good_photos = [p for p in usable if p in photos]
+    hero = result.hero if result.hero in good_photos else None
+    fallback = None
+    if not good_photos:
+        readable = [items[p] for p in photos if items[p].error is None]
+        fallback = max(readable, key=lambda it: it.score, default=None)
+    for p in analysable:
+        it = items[p]
+        if it.ok:
+            continue
+        reasons = named("; ".join(it.rejects))
+        if fallback is not None and p == fallback.path:
+            out.problems.append(f"{name(p)}: {reasons}; used anyway, as no other photo passed the checks")
+        else:
+            out.problems.append(f"skipped {name(p)}: {reasons}")
+    if fallback is not None:
+        good_photos = [fallback.path]
+        out.styles = fallback.tone.styles if fallback.tone else ()
+    else:
+        out.styles = tuple(result.suggested_styles)
+    if hero is not None:
+        good_photos.sort(key=lambda p: p != hero)
+    out.photos = good_photos
+    out.clips = [(p, info) for p, info in clips.items() if p in usable or not is_clip(p)]
     return out
 
 
@@ -133,19 +219,21 @@ class _Looks:
         return Text(**base)
 
 
-def _beat_grid(music: Music, base: Path, duration: float) -> tuple[float, list[float]]:
-    """Tempo and beat times: the synthesised bed's exact grid, or the beats found in the file."""
+def _beat_grid(music: Music, base: Path, duration: float) -> tuple[float, list[float], bool]:
+    """Tempo, beat times, and whether they were found in the music: the beats tracked in the
+    user's file (:mod:`.beats`), else the exact grid of the synthesised bed at ``music.tempo``."""
     if music.file:
         from . import audio
+        from .beats import beat_times
 
         p = Path(music.file)
         p = p if p.is_absolute() else base / p
         samples = audio.decode_audio(p, offset=music.offset, duration=duration + 2.0)
-        tempo, beats = audio.beat_times(samples)
-        if len(beats) >= 4:
-            return tempo, beats
+        tempo, beats = beat_times(samples, audio.RATE)
+        if tempo > 0 and len(beats) >= 4:
+            return tempo, beats, True
     beat = 60.0 / music.tempo
-    return music.tempo, [i * beat for i in range(int(duration / beat) + 2)]
+    return music.tempo, [i * beat for i in range(int(duration / beat) + 2)], False
 
 
 def _timeline(kinds: list[str], style: VideoStyle, beats: list[float], duration: float) -> list[float]:
@@ -247,20 +335,23 @@ def plan(
     voiceover: str | Path | None = None,
     features: list[str] | None = None,
     description: str | None = None,
-    remover: str = "u2netp",
+    remover: str = "auto",
     clip_audio: str = "mute",
     base_dir: str | Path = ".",
+    names: Mapping[Path, str] | None = None,
 ) -> tuple[Storyboard, list[str]]:
     """Direct a promo: returns the storyboard and the problems met (skipped files...).
 
+    The material goes through :func:`sort_material` (analysis: bad material skipped, the hero
+    picked); with ``style="auto"`` the hero's tone chooses the style (:func:`.styles.choose_style`).
     Paths in the storyboard are written relative to ``base_dir`` (where it will be saved) when
     the files are inside it. ``clip_audio`` is "mute" or "mix" (clip sound under the music).
+    ``names`` gives display names for files in messages (a downloaded image's URL).
     """
     from ..design import palette_for, prepare_product
     from ..layout import canvas_unit, layout
     from ..template import get_template
     from .clips import best_segment
-    from .crop import smart_crop, subject_center
 
     if clip_audio not in ("mute", "mix"):
         raise UsageError(f"bad clip audio '{clip_audio}': choose mute or mix")
@@ -274,13 +365,16 @@ def plan(
     if not (16 <= w <= 4096 and 16 <= h <= 4096):
         raise UsageError(f"bad video size {w}x{h}: each side must be 16 to 4096 px")
     base = Path(base_dir)
-    mat = sort_material(list(material))
+    if style != "auto":
+        get_style(style)  # an unknown name fails before any work
+    mat = sort_material(list(material), size=size, names=names)
     problems = list(mat.problems)
     if not mat.photos:
         raise InputError("no usable product photo among the inputs: give at least one photo (JPEG, PNG, WebP...)"
                          + (f"; {'; '.join(problems)}" if problems else ""))
-    style_name = auto_style(content.locale, content.discount_badge() is not None, content.title) if style == "auto" else style
-    st = get_style(style_name)
+    if style == "auto":
+        style = choose_style(mat.styles, content.locale, content.discount_badge() is not None, content.title)
+    st = get_style(style)
     tpl = get_template(st.template)
     looks = _Looks(tpl, max(6, min(14, round(0.012 * (size[0] * size[1]) ** 0.5))))
     hero_photo = mat.photos[0]
@@ -288,9 +382,11 @@ def plan(
     pal = palette_for(product.swatches, tpl.palette.scheme, tpl.palette.tone, None)
     palette = pal.to_dict()
     music_spec = Music(file=_rel(Path(music), base) if music else None, tempo=st.tempo, mood=st.mood)
-    tempo, beats = _beat_grid(music_spec, base, duration)
-    if music:
+    tempo, beats, found = _beat_grid(music_spec, base, duration)
+    if found:
         music_spec = music_spec.model_copy(update={"tempo": round(min(200.0, max(50.0, tempo)), 2)})
+    elif music:
+        problems.append(f"{music}: no steady beat found in the music; scenes are cut on a {st.tempo:g} BPM grid")
     beat = 60.0 / (tempo if tempo > 0 else st.tempo)
     aspect = aspect_class(size)
     boxes = _boxes(aspect)
@@ -373,14 +469,12 @@ def plan(
                 media = Media(source=_rel(path, base), kind="clip", crop=_round4(choice.crop), start=round(choice.start, 3),
                               audio=clip_audio if info.has_audio else "mute", motion=Motion(zoom=(1.0, 1.0 + (st.zoom - 1) / 2), idle=0.0))
             else:
-                from ..material.load import load_image
-                import numpy as np
+                cut = None
+                if path == hero_photo:  # its cut-out (cached) is the exact subject
+                    from ..cutout import cut_out
 
-                rgb = np.asarray(load_image(path).convert("RGB"))
-                crop = smart_crop(rgb, aspect_ratio)
-                cx, cy = subject_center(rgb)
-                fx = min(1.0, max(0.0, (cx - crop[0]) / (crop[2] - crop[0])))
-                fy = min(1.0, max(0.0, (cy - crop[1]) / (crop[3] - crop[1])))
+                    cut = cut_out(hero_photo, remover=remover)
+                crop, (fx, fy) = photo_crop(path, aspect_ratio, cutout=cut)
                 media = Media(source=_rel(path, base), kind="photo", crop=_round4(crop),
                               motion=Motion(zoom=(1.0, st.zoom), pan=(0.5, 0.5, round(fx, 3), round(fy, 3)), idle=0.0))
             texts = ()
@@ -423,6 +517,46 @@ def plan(
         scenes=tuple(scenes),
     )
     return board, problems
+
+
+#: Long side of the copy of a photo its subject is looked for on (saliency needs no more).
+FOCUS_SIDE = 256
+
+
+def photo_crop(path: str | Path, aspect: float, *, cutout=None
+               ) -> tuple[tuple[float, float, float, float], tuple[float, float]]:
+    """Crop (fractions of the upright photo) of ``aspect`` around the photo's subject, and the
+    subject's centre as fractions of that crop (where a Ken Burns move heads).
+
+    The subject is the cut-out's box and centre of mass when ``cutout`` (a
+    :class:`creative.cutout.Cutout` of this photo) is given, the photo's own alpha when it has
+    one, else the saliency of a small copy (:func:`creative.material.focal.find_focus`); the
+    crop is :func:`creative.material.focal.smart_crop`'s, which never cuts a subject that fits.
+    """
+    import numpy as np
+    from PIL import Image
+
+    from ..material.focal import Focus, find_focus, smart_crop
+    from ..material.load import has_real_alpha, load_image
+
+    img = load_image(path)
+    w, h = img.size
+    if cutout is not None:
+        focus = Focus(tuple(int(v) for v in cutout.bbox), tuple(float(v) for v in cutout.center_of_mass))
+    else:
+        small = img.copy()
+        small.thumbnail((FOCUS_SIDE, FOCUS_SIDE), Image.Resampling.BILINEAR)
+        alpha = np.asarray(small.getchannel("A")) if has_real_alpha(img) else None
+        f = find_focus(np.asarray(small.convert("RGB")), alpha)
+        kx, ky = w / small.width, h / small.height
+        x0, y0, x1, y1 = f.box
+        focus = Focus((int(x0 * kx), int(y0 * ky), min(w, int(np.ceil(x1 * kx))), min(h, int(np.ceil(y1 * ky)))),
+                      (f.center[0] * kx, f.center[1] * ky))
+    x0, y0, x1, y1 = smart_crop((w, h), aspect, focus)
+    cx, cy = focus.center
+    fx = min(1.0, max(0.0, (cx - x0) / max(1, x1 - x0)))
+    fy = min(1.0, max(0.0, (cy - y0) / max(1, y1 - y0)))
+    return (x0 / w, y0 / h, x1 / w, y1 / h), (fx, fy)
 
 
 def _round4(box) -> tuple[float, float, float, float]:

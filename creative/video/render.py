@@ -182,11 +182,13 @@ def render_storyboard(
     preset: str | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    notes: list[str] | None = None,
 ) -> VideoResult:
     """Render ``board`` to ``out`` (MP4, H.264 + AAC). Paths in the storyboard are relative to ``base_dir``.
 
     ``poster`` writes ``NAME.png``; ``preview`` ("gif" or "webp") writes ``NAME.gif``/``NAME.webp``.
     A sidecar ``NAME.json`` records the render; re-running with the same inputs skips it.
+    ``notes`` are problems met before rendering (skipped material), recorded with the render's own.
     """
     from . import encode
     from .soundtrack import build_soundtrack
@@ -216,6 +218,7 @@ def render_storyboard(
                                problems=list(old.get("problems", [])))
     t0 = time.perf_counter()
     ctx = _context(board, base)
+    ctx.problems[:0] = [p for p in (notes or ()) if p not in ctx.problems]
     out.parent.mkdir(parents=True, exist_ok=True)
     n = board.frame_count
     from concurrent.futures import ThreadPoolExecutor

@@ -216,7 +216,7 @@ class ContentSpec(_Model):
 
 class ProductSource(_Model):
     photo: str = Field(min_length=1, description="Product photo (relative to the storyboard's folder).")
-    remover: str = "u2netp"
+    remover: str = "auto"
 
 
 def _check_palette(v: dict[str, str]) -> dict[str, str]:

@@ -70,13 +70,55 @@ def get_style(name: str) -> VideoStyle:
         raise UsageError(f"unknown video style '{name}'; choose one of: auto, {', '.join(style_names())}") from None
 
 
+#: Template style tags (``templates/*.yaml`` ``styles:``, and what the material analysis
+#: suggests from a product's tone) → the video style that carries that look. Each video style's
+#: own template has the tag (a test checks it), except ``sale``-like tags of ``price-burst``,
+#: whose loud look the ``bold`` style shares.
+TAG_STYLES: dict[str, str] = {
+    # luxury-dark
+    "luxury": "luxury", "dark": "luxury", "premium": "luxury", "elegant": "luxury",
+    # bold-sale (and price-burst's deal tags)
+    "bold": "bold", "sale": "bold", "clearance": "bold", "black-friday": "bold", "vivid": "bold",
+    "price": "bold", "deal": "bold", "discount": "bold",
+    # festival
+    "festival": "festival", "double-11": "festival", "618": "festival", "celebration": "festival",
+    # fresh-pastel
+    "fresh": "fresh", "pastel": "fresh", "soft": "fresh", "new-arrival": "fresh", "spring": "fresh",
+    # editorial-serif
+    "editorial": "editorial", "magazine": "editorial", "serif": "editorial", "story": "editorial",
+    # minimal (and split-panel's modern look)
+    "minimal": "clean", "clean": "clean", "light": "clean", "everyday": "clean", "split": "clean", "modern": "clean",
+}
+
+_FESTIVE_TITLES = ("618", "双11", "双十一", "年货", "春节")
+
+
+def style_for_tags(tags: tuple[str, ...] | list[str]) -> str | None:
+    """The video style of the first tag that maps to one (template names count as their style), or None."""
+    by_template = {s.template: s.name for s in STYLES.values()}
+    for tag in tags:
+        t = tag.strip().lower()
+        found = TAG_STYLES.get(t) or by_template.get(t) or (t if t in STYLES else None)
+        if found:
+            return found
+    return None
+
+
 def auto_style(locale: str, has_discount: bool, title: str) -> str:
-    """A style for the product when none is asked for: festival for Chinese shopping festivals,
+    """A style from the copy alone: festival for Chinese copy or shopping-festival titles,
     bold for discounts, clean otherwise."""
     lang = locale.replace("_", "-").split("-")[0].lower()
-    festive = any(k in title for k in ("618", "双11", "双十一", "年货", "春节"))
-    if lang == "zh" or festive:
+    if lang == "zh" or any(k in title for k in _FESTIVE_TITLES):
         return "festival"
     if has_discount:
         return "bold"
     return "clean"
+
+
+def choose_style(suggested: tuple[str, ...] | list[str], locale: str, has_discount: bool, title: str) -> str:
+    """The style for ``--style auto``: a shopping-festival title (618, 双11…) asks for festival;
+    otherwise the product's tone decides (``suggested``: the material analysis' style tags, best
+    first, mapped by :data:`TAG_STYLES`); without a suggestion, :func:`auto_style`."""
+    if any(k in title for k in _FESTIVE_TITLES):
+        return "festival"
+    return style_for_tags(suggested) or auto_style(locale, has_discount, title)
