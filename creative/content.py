@@ -5,6 +5,7 @@ slot of that role shows. Prices are formatted per locale and currency with Babel
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,12 @@ MAX_TITLE_CHARS = 200
 MAX_LINE_CHARS = 120
 
 DEFAULT_CTA = {"en": "Shop now", "zh": "立即购买"}
-_CTRL = {chr(c) for c in range(0x20) if chr(c) != "\n"} | {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"}
+#: C0 controls (but the line break), DEL and the C1 controls (0x80-0x9f: terminals act on some), zero-width marks.
+_CTRL = ({chr(c) for c in range(0x20) if chr(c) != "\n"} | {chr(c) for c in range(0x7f, 0xa0)}
+         | {"\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"})
+
+
+_ISO_CODE = re.compile(r"^[A-Za-z]{3}(?=[\s\d$€£¥])|(?<=[\s\d])[A-Za-z]{3}$")
 
 
 def clean_text(value: str) -> str:
@@ -28,6 +34,11 @@ def parse_price(value: str | float | int | Decimal | None, what: str = "price") 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = str(value).strip()
+    bare = _ISO_CODE.sub("", text)  # "15.00 USD", "USD 15": the code is the caller's to read
+    if any(not (ch.isdigit() or ch in ".,-' \u00a0\u2009\u202f" or unicodedata.category(ch) == "Sc") for ch in bare):
+        # letters, exponents, control characters: "1e999", "2 for 10", "4\x0b2" are not prices to guess at
+        shown = text if text.isprintable() else repr(text)[1:-1]
+        raise UsageError(f"bad {what} '{shown}': expected a number such as 19.99")
     digits = "".join(ch for ch in text if ch.isdigit() or ch in ".,-")
     if digits.count(",") and digits.count("."):
         digits = digits.replace(",", "")

@@ -49,6 +49,15 @@ def test_probe_good_clip(clips):
     assert info.duration == pytest.approx(4.0, abs=0.15)
 
 
+def test_clip_over_the_pixel_limit_is_refused_before_decoding(clips, monkeypatch):
+    monkeypatch.setenv("CREATIVE_MAX_PIXELS", str(320 * 240 - 1))
+    with pytest.raises(InputError, match=r"is 320x240 \(76,800 pixels a frame\), over the limit of 76,799") as e:
+        probe(clips["good"])
+    assert str(clips["good"]) in str(e.value)
+    monkeypatch.setenv("CREATIVE_MAX_PIXELS", str(320 * 240))
+    assert probe(clips["good"]).size == (320, 240)
+
+
 @pytest.mark.parametrize("name, needle", [
     ("tone", "no video stream"), ("corrupt", "not a readable video"), ("empty", "empty"), ("junk", "not a readable video"),
 ])

@@ -53,6 +53,11 @@ def _norm(name: str) -> str:
     return f"{base}:{loc.strip().lower().replace('_', '-')}" if sep else base
 
 
+def _shown(text: str) -> str:
+    """Feed text quoted in a message: control characters (line breaks, terminal escapes) escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
 def _check_mapping(columns: Mapping[str, str] | None, source: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for field, col in (columns or {}).items():
@@ -74,8 +79,8 @@ def _map_header(header: list[str], mapping: dict[str, str], source: str, *, stri
         want = _norm(col)
         if want not in normed:
             if strict:
-                raise FeedError(f"{source}: column '{col}' (mapped to {field}) is not in the header; "
-                                f"columns: {', '.join(header)}")
+                raise FeedError(f"{source}: column '{_shown(col)}' (mapped to {field}) is not in the header; "
+                                f"columns: {', '.join(map(_shown, header))}")
             continue
         i = normed.index(want)
         out[field], used = i, used | {i}
@@ -89,7 +94,7 @@ def _map_header(header: list[str], mapping: dict[str, str], source: str, *, stri
         missing = [f for f in REQUIRED_FIELDS if f not in out]
         if missing:
             raise FeedError(f"{source}: required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                            f"missing (columns: {', '.join(header) or 'none'}); map other names with 'columns:'")
+                            f"missing (columns: {', '.join(map(_shown, header)) or 'none'}); map other names with 'columns:'")
     return out
 
 
@@ -138,7 +143,7 @@ def _record(values: dict[str, Any], source: str, line: int, currency: str | None
         price, c1 = _price(values.get("price"), "price")
         sale, c2 = _price(values.get("sale_price"), "sale_price")
     except CreativeError as e:
-        return RowError(source, line, str(e), pid)
+        return RowError(source, line, _shown(str(e)), pid)  # the cell is quoted in it
     explicit = _text(values.get("currency"))
     codes = {c for c in (c1, c2, explicit.upper() if explicit else None) if c}
     if len(codes) > 1:

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
+from ..material.load import default_max_pixels
 
 SAMPLE_FPS = 4.0
 ANALYSE_SECONDS = 90.0
@@ -81,6 +82,11 @@ def probe(path: str | Path) -> ClipInfo:
             if not c.streams.video:
                 raise InputError(f"{p}: no video stream (an audio file?)")
             vs = c.streams.video[0]
+            w, h = vs.codec_context.width or 0, vs.codec_context.height or 0
+            limit = default_max_pixels()
+            if w * h > limit:  # refused from the header, before a frame is decoded
+                raise InputError(f"{p}: the clip is {w}x{h} ({w * h:,} pixels a frame), over the limit of "
+                                 f"{limit:,} (set CREATIVE_MAX_PIXELS to allow more)")
             rate = float(vs.average_rate or vs.guessed_rate or 0) or 30.0
             duration = 0.0
             if vs.duration is not None and vs.time_base is not None:

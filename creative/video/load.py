@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from ..errors import CreativeError
 from ..render.export import _atomic_write
-from ..template.load import MAX_EXPANDED_NODES, _construct, _expanded_size, _Loader, _node_line
+from ..spec_yaml import parse_model, read_text
 from .spec import Storyboard
 
 MAX_STORYBOARD_BYTES = 1024 * 1024
@@ -19,55 +17,16 @@ class StoryboardError(CreativeError):
     """A storyboard file is invalid; the message names the file, the line and the field path."""
 
 
-def _describe(err: dict[str, Any]) -> str:
-    path = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field"
-    elif err["type"] == "missing":
-        msg = "required field is missing"
-    return f"{path}: {msg}"
-
-
 def parse_storyboard(text: str, source: str = "<string>") -> Storyboard:
-    """Validate YAML text into a :class:`Storyboard`; every problem is listed in one error."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise StoryboardError(f"{source}{where}: YAML syntax error: {problem}") from None
-    if root is None:
-        raise StoryboardError(f"{source}: the file is empty")
-    if _expanded_size(root, {}) > MAX_EXPANDED_NODES:
-        raise StoryboardError(f"{source}: YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing to load")
-    data = _construct(root)
-    if not isinstance(data, dict):
-        raise StoryboardError(f"{source}: expected a mapping of storyboard fields at the top level")
-    try:
-        return Storyboard.model_validate(data)
-    except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            line = _node_line(root, tuple(err["loc"]))
-            problems.append(f"{source}:{line}: {_describe(err)}" if line else f"{source}: {_describe(err)}")
-        head = problems[0] if len(problems) == 1 else f"{len(problems)} problems: " + "; ".join(problems)
-        raise StoryboardError(head) from None
+    """Validate YAML text into a :class:`Storyboard`; every problem is listed in one error
+    (the YAML rules are :mod:`creative.spec_yaml`'s, shared with templates and campaigns)."""
+    return parse_model(text, Storyboard, source, StoryboardError, what="storyboard fields")
 
 
 def load_storyboard(path: str | Path) -> Storyboard:
     """Read and validate a storyboard file."""
     p = Path(path)
-    if not p.is_file():
-        raise StoryboardError(f"{p}: storyboard file not found")
-    if p.stat().st_size > MAX_STORYBOARD_BYTES:
-        raise StoryboardError(f"{p}: storyboard file is larger than {MAX_STORYBOARD_BYTES // 1024} KB")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise StoryboardError(f"{p}: storyboard file is not UTF-8 text") from None
-    return parse_storyboard(text, str(p))
+    return parse_storyboard(read_text(p, "storyboard file", MAX_STORYBOARD_BYTES, StoryboardError), str(p))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -226,7 +226,8 @@ def render_storyboard(
     from .audio import write_wav
 
     sound_problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix=".creative-video-", dir=out.parent) as tmp, \
+    _sweep_stale_work(out.parent)
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=out.parent) as tmp, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="soundtrack") as pool:
         # the soundtrack is mixed (numpy, and ffmpeg measuring loudness) while the frames render
         sound = pool.submit(build_soundtrack, board, base, sound_problems)
@@ -288,3 +289,42 @@ def render_storyboard(
     save_json(manifest, side)
     return VideoResult(out, poster_path, preview_path, n / board.fps, n, board.size, board.fps, seconds,
                        loudness=track.lufs, problems=list(ctx.problems))
+
+
+#: Work folders are named ``.creative-video-<pid>-<random>`` beside the output.
+WORK_PREFIX = ".creative-video-"
+#: A work folder without a readable pid is removed when it is older than this (seconds).
+STALE_WORK_S = 24 * 3600
+
+
+def _sweep_stale_work(folder: Path) -> None:
+    """Remove work folders that renders killed before they could clean up (kill -9, power loss):
+    those whose process is gone. Another render's live folder is left alone."""
+    import shutil
+
+    for d in folder.glob(f"{WORK_PREFIX}*"):
+        if not d.is_dir():
+            continue
+        pid_text = d.name[len(WORK_PREFIX):].split("-", 1)[0]
+        if pid_text.isdigit():
+            if _alive(int(pid_text)):
+                continue
+        else:
+            try:
+                if time.time() - d.stat().st_mtime < STALE_WORK_S:
+                    continue
+            except OSError:
+                continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
