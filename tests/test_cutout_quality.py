@@ -15,7 +15,7 @@ from PIL import Image
 
 from creative.cutout import REMOVERS, cut_out, get_remover, models, register_remover, unregister_remover
 from creative.cutout.auto import AutoRemover
-from creative.cutout.plain import border_background, plain_alpha
+from creative.cutout.plain import border_background, local_backdrop, plain_alpha
 from creative.cutout.refine import decontaminate, fill_small_holes, refine
 from creative.cutout.rembg_backend import ModelRemover
 from creative.errors import InputError, ModelError, UsageError
@@ -140,6 +140,45 @@ def test_plain_alpha_drops_a_cast_shadow_with_the_model_prior() -> None:
     assert iou(with_prior, truth) > 0.97
     colour_only = plain_alpha(photo, found, None)
     assert (colour_only > 0.5).sum() > (with_prior > 0.5).sum()  # colour alone keeps the shadow
+
+
+def _soft_product_on_a_contact_shadow() -> tuple[np.ndarray, np.ndarray]:
+    """A blue product with a soft (several-pixel) edge whose lower half stands on a dark contact shadow."""
+    import cv2
+
+    truth = cv2.GaussianBlur(ellipse(box=(70, 30, 170, 130)), (0, 0), 1.5)
+    floor = np.zeros_like(truth)
+    floor[110:150, 55:185] = 1.0
+    shade = cv2.GaussianBlur(floor, (0, 0), 5)
+    bg = np.full((H, W, 3), 250.0) * (1 - 0.5 * shade)[..., None]
+    return compose(truth, fg=(60, 90, 200), bg=bg), truth
+
+
+def test_plain_alpha_unmixes_edges_against_the_shadowed_backdrop() -> None:
+    # the border's fitted surface is the bright sweep; under the product's lower edge the
+    # backdrop is half as bright: unmixed against the surface those pixels read as product
+    photo, truth = _soft_product_on_a_contact_shadow()
+    a = plain_alpha(photo, border_background(photo), blurry_prior(truth))
+    lower_edge = (truth > 0.02) & (truth < 0.98)
+    lower_edge[:100] = False
+    assert float(np.abs(a - truth)[lower_edge].mean()) < 0.2  # 0.40 against the surface alone
+    assert iou(a, truth) > 0.98  # 0.944 against the surface alone
+
+
+def test_local_backdrop_follows_a_shadow_and_keeps_the_surface_elsewhere() -> None:
+    photo, truth = _soft_product_on_a_contact_shadow()
+    img = photo.astype(np.float32) / 255.0
+    surface = border_background(photo).render()
+    sure_bg = truth < 0.001
+    b = local_backdrop(img, surface, sure_bg, 4)
+    # under the product's soft lower edge the backdrop is the shadow, taken from just below it
+    y = int(np.nonzero((truth[:, 120] > 0.1) & (truth[:, 120] < 0.5))[0][-1])
+    assert y > 125 and not sure_bg[y, 120]
+    assert abs(float(b[y, 120, 0]) * 255 - 250 * 0.5) < 25
+    assert float(surface[y, 120, 0]) * 255 > 240
+    # far from any shadow the surface is kept
+    assert np.abs(b[20, 10:30] - surface[20, 10:30]).max() < 0.02
+    assert local_backdrop(img, surface, np.zeros_like(sure_bg), 4) is surface
 
 
 def test_plain_alpha_keeps_white_parts_inside_the_product() -> None:
@@ -311,6 +350,82 @@ def test_models_checksums_cover_other_names() -> None:
     assert models.checksum_of("bria-rmbg")[0] == "sha256"
     with pytest.raises(UsageError):
         models.checksum_of("nonsense")
+
+
+def test_models_status_lists_every_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import hashlib
+
+    from creative.cli import main
+
+    home = tmp_path / "models"
+    home.mkdir()
+    monkeypatch.setenv("U2NET_HOME", str(home))
+    payload = b"fake u2netp weights"
+    monkeypatch.setitem(models.KNOWN, "u2netp", hashlib.md5(payload).hexdigest())
+    (home / "u2netp.onnx").write_bytes(payload)
+    (home / "u2net.onnx").write_bytes(b"not the real u2net")
+    rows = {r.name: r for r in models.status()}
+    assert set(rows) == set(models.KNOWN) | set(models.OTHER)
+    assert rows["u2netp"].state == "present" and rows["u2netp"].pullable
+    assert rows["u2net"].state == "bad checksum" and not rows["u2net"].pullable
+    assert rows["isnet-general-use"].state == "missing"
+    assert rows["bria-rmbg"].algorithm == "sha256" and rows["u2net"].path == home / "u2net.onnx"
+    with pytest.raises(SystemExit) as info:
+        main(["models", "status"])
+    assert info.value.code in (0, None)
+    out = capsys.readouterr().out.splitlines()
+    assert str(home) in out[0]
+    lines = {line.split()[0]: line for line in out[1:]}
+    assert set(lines) == set(rows)
+    assert "present" in lines["u2netp"] and "bad checksum" in lines["u2net"] and "missing" in lines["silueta"]
+    assert str(home / "silueta.onnx") in lines["silueta"] and models.OTHER["silueta"] in lines["silueta"]
+
+
+# --- the benchmark's synthetic set (benchmarks/cutout_synth.py) ------------------------------------
+
+def _cutout_synth():
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    import cutout_synth
+
+    return cutout_synth
+
+
+def test_synth_ground_truth_snaps_near_opaque_and_near_clear() -> None:
+    snap = _cutout_synth().snap
+    a = np.array([0, 3, 5, 6, 128, 249, 250, 254, 255], np.uint8)
+    assert snap(a).tolist() == [0, 0, 0, 6, 128, 249, 255, 255, 255]
+
+
+def test_synth_soft_edges_carry_the_product_colour_not_the_old_scene(tmp_path: Path) -> None:
+    """A red product shot on dark leaves, its reference alpha soft over 12 px and its reference
+    PNG premultiplied (as rembg's are): on the new backdrop the soft zone must be a mix of red
+    and the backdrop, not a rim of premultiplied darkness or of the old scene's leaves."""
+    cs = _cutout_synth()
+    h, w = 48, 64
+    rng = np.random.default_rng(0)
+    xx = np.broadcast_to(np.arange(w, dtype=np.float32), (h, w))
+    alpha = np.clip((xx - 22) / 12, 0, 1)  # clear left of x=22, opaque right of x=34
+    red = np.array([220, 30, 30], np.float32)
+    leaves = rng.choice([0.0, 255.0], (h, w, 1)).astype(np.float32) * np.array([0.1, 0.9, 0.2], np.float32)
+    photo = np.where(xx[..., None] >= 28, red, leaves)  # the real edge is a step at x=28
+    a8 = np.round(alpha * 255).astype(np.uint8)
+    premultiplied = np.round(photo * alpha[..., None]).astype(np.uint8)
+    Image.fromarray(np.dstack([premultiplied, a8])).save(tmp_path / "thing.ref.png")
+    Image.fromarray(photo.astype(np.uint8)).save(tmp_path / "thing.jpg", quality=98)
+    (case,) = cs.build_set([tmp_path / "thing.ref.png"], tmp_path / "out", kinds=("flat",))
+    assert np.array_equal(case.alpha, cs.snap(a8))
+    comp = np.asarray(Image.open(case.photo).convert("RGB")).astype(np.float32)
+    a = case.alpha.astype(np.float32)[..., None] / 255.0
+    expected = a * red + (1 - a) * np.array(cs._FLATS[0], np.float32)
+    soft = (case.alpha > 40) & (case.alpha < 215)
+    assert soft.sum() > 300
+    # F from the premultiplied PNG is off by 9 levels here, F unmixed from the photo under the
+    # soft alpha by 11 (the leaves); the product's own colour carried outwards by under 1
+    assert float(np.abs(comp[soft] - expected[soft]).mean()) < 4
 
 
 # --- bad input ---------------------------------------------------------------------------------

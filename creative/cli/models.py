@@ -21,9 +21,13 @@ def pull(name: str = typer.Argument("u2netp", help="Model name.")) -> None:
 
 @app.command("status")
 def status() -> None:
-    """Say where the model directory is and which weights are present and verified."""
+    """List every rembg salient-object model creative knows: present (checksum verified), missing
+    or with a bad checksum, where its weights go, and the checksum they must have."""
     from ..cutout import models
 
-    for name in sorted(models.KNOWN):
-        ok = models.is_present(name)
-        typer.echo(f"{name}: {'ok' if ok else 'missing'}  {models.model_path(name)}")
+    rows = models.status()
+    typer.echo(f"model dir: {models.model_dir()} (U2NET_HOME, else CREATIVE_MODEL_DIR, else ~/.u2net)")
+    width = max(len(r.name) for r in rows)
+    for r in rows:
+        how = "creative models pull" if r.pullable else "put it there yourself"
+        typer.echo(f"{r.name:<{width}}  {r.state:<12}  {r.path}  {r.algorithm}:{r.digest}  ({how})")

@@ -19,8 +19,10 @@ from typing import IO
 
 from PIL import Image
 
+from ..errors import CreativeError
+
 #: Bump when the cut-out algorithm changes so old entries are not reused.
-CUTOUT_VERSION = 2
+CUTOUT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,19 @@ def write_atomic(dest: Path, write: Callable[[IO[bytes]], object]) -> None:
         raise
 
 
+class CacheWriteError(CreativeError, OSError):
+    """A cache entry could not be written (a full disk, a read-only cache folder): one line naming
+    the file for the CLI, and still an :class:`OSError` for callers that handle those."""
+
+
+def _cache_write(dest: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """:func:`write_atomic` for a cache entry; a failing write is a :class:`CacheWriteError`."""
+    try:
+        write_atomic(dest, write)
+    except OSError as e:
+        raise CacheWriteError(f"{dest}: could not write ({e.strerror or e})") from None
+
+
 def store(root: Path, key: str, rgba: Image.Image, *, remover: str, source: Path,
           bbox: tuple[int, int, int, int], coverage: float,
           center_of_mass: tuple[float, float] = (0.0, 0.0),
@@ -123,7 +138,7 @@ def store(root: Path, key: str, rgba: Image.Image, *, remover: str, source: Path
     png, meta = entry_paths(root, key)
     # compress_level 1: the cache is rewritten rarely but read often; zlib level 6 costs
     # several times more CPU for a PNG a few percent smaller
-    write_atomic(png, lambda fh: rgba.save(fh, format="PNG", compress_level=1))
+    _cache_write(png, lambda fh: rgba.save(fh, format="PNG", compress_level=1))
     crop = crop_box if crop_box is not None else (0, 0, *rgba.size)
     com = (round(float(center_of_mass[0]), 2), round(float(center_of_mass[1]), 2))
     record = {
@@ -132,7 +147,7 @@ def store(root: Path, key: str, rgba: Image.Image, *, remover: str, source: Path
         "center_of_mass": list(com), "crop_box": list(crop), "method": method or remover,
     }
     text = json.dumps(record, indent=1, sort_keys=True) + "\n"
-    write_atomic(meta, lambda fh: fh.write(text.encode("utf-8")))
+    _cache_write(meta, lambda fh: fh.write(text.encode("utf-8")))
     return Cutout(path=png, key=key, remover=remover, source=source, bbox=bbox,
                   size=rgba.size, coverage=coverage, center_of_mass=com, crop_box=crop,
                   method=method or remover)

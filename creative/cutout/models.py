@@ -15,6 +15,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from creative.cutout.cache import write_atomic
@@ -107,6 +108,32 @@ def is_present(name: str) -> bool:
     algo, expected = checksum_of(name)
     path = model_path(name)
     return path.is_file() and _checksum_ok(path, expected, algo)
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One rembg salient-object model as :func:`status` sees it."""
+
+    name: str
+    path: Path  #: where its weights are (or would be)
+    algorithm: str  #: "md5" or "sha256"
+    digest: str  #: the checksum the file must have
+    state: str  #: "present" (verified), "missing" or "bad checksum"
+    pullable: bool  #: ``creative models pull`` can fetch it
+
+
+def status() -> list[ModelStatus]:
+    """Every model creative knows (``u2netp`` first, then the others by name), checked on disk."""
+    out = []
+    for name in [*sorted(KNOWN), *sorted(OTHER)]:
+        algo, digest = checksum_of(name)
+        path = model_path(name)
+        if not path.is_file():
+            state = "missing"
+        else:
+            state = "present" if _checksum_ok(path, digest, algo) else "bad checksum"
+        out.append(ModelStatus(name, path, algo, digest, state, name in KNOWN))
+    return out
 
 
 def ensure_model(name: str) -> Path:

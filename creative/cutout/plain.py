@@ -12,7 +12,9 @@
    outside it count as background. Without a prior (remover ``plain``) the cut is
    colour-only.
 3. Along the edge each pixel is unmixed against the *known* background colour, which
-   makes the edge pixel-exact: ``a = (I - B)·(F - B) / |F - B|²``.
+   makes the edge pixel-exact: ``a = (I - B)·(F - B) / |F - B|²``. ``B`` is the surface
+   corrected by the sure backdrop next to the edge (:func:`local_backdrop`), so an edge
+   standing on a contact shadow is unmixed against the shadow, not the bright sweep.
 """
 from __future__ import annotations
 
@@ -181,7 +183,8 @@ def plain_alpha(rgb: np.ndarray, bg: Background, prior: np.ndarray | None = None
         return np.zeros((h, w), np.float32)
     u8 = product.astype(np.uint8)
     sure_fg = cv2.erode(u8, kernel).astype(bool)
-    band = cv2.dilate(u8, kernel).astype(bool) & ~sure_fg
+    grown_product = cv2.dilate(u8, kernel).astype(bool)
+    band = grown_product & ~sure_fg
 
     alpha = product.astype(np.float32)
     ys, xs = np.nonzero(band)
@@ -190,7 +193,8 @@ def plain_alpha(rgb: np.ndarray, bg: Background, prior: np.ndarray | None = None
     pad = 3 * r + 2
     yy = slice(max(0, ys.min() - pad), min(h, ys.max() + pad + 1))
     xx = slice(max(0, xs.min() - pad), min(w, xs.max() + pad + 1))
-    sub_img, sub_bg = img[yy, xx], back[yy, xx]
+    sub_img = img[yy, xx]
+    sub_bg = local_backdrop(sub_img, back[yy, xx], background[yy, xx] & ~grown_product[yy, xx], r + 1)
     fgw = sure_fg[yy, xx].astype(np.float32)
     if fgw.sum() == 0:
         fgw = product[yy, xx].astype(np.float32)
@@ -206,6 +210,23 @@ def plain_alpha(rgb: np.ndarray, bg: Background, prior: np.ndarray | None = None
     region[sub] = a[sub]
     alpha[yy, xx] = region
     return alpha
+
+
+def local_backdrop(img: np.ndarray, surface: np.ndarray, sure_bg: np.ndarray, radius: int) -> np.ndarray:
+    """The backdrop colour under every pixel of ``img`` (float 0–1, H×W×3): the fitted
+    ``surface`` corrected by what the sure backdrop (``sure_bg``, bool) nearby really shows.
+
+    A smooth surface fitted to the photo's border cannot know the contact shadow under the
+    product or the light falling off next to it, yet an edge pixel there is a mixture of the
+    product and *that* darker backdrop. Unmixed against the surface, the shadowed backdrop
+    reads as part product (the cut-out grows a grey foot). The surface's residual on the sure
+    backdrop is spread into the rest of the window (normalised convolution, :func:`spread`),
+    so ``B`` follows the shadow where there is one and stays the surface elsewhere.
+    """
+    if not sure_bg.any():
+        return surface
+    residual = spread(img - surface, sure_bg.astype(np.float32), radius)
+    return np.clip(surface + residual, 0.0, 1.0)
 
 
 def _drop_specks(product: np.ndarray, share: float = 0.02) -> np.ndarray:
