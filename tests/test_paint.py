@@ -75,3 +75,18 @@ def test_paint_shape_composites_over_opaque_and_translucent_grounds(ground_alpha
     paint_shape(canvas, box, shape, fill)
     diff = np.abs(np.asarray(canvas).astype(int) - np.asarray(want).astype(int))
     assert diff.max() <= 1  # the same compositing, to rounding
+
+
+@pytest.mark.parametrize("size", [(1080, 1080), (728, 90)])
+def test_every_bundled_template_paints_an_opaque_canvas(size, product_photos):
+    """compose paints shapes with ``opaque_ground=True``: true only while every banner canvas is opaque."""
+    from creative.content import Content
+    from creative.design import prepare_product, render_design
+    from creative.template import all_templates
+
+    product = prepare_product(product_photos["bottle"], remover="fake")
+    content = Content.create("Summer Sale", price="19.99", original_price="29.99", brand="Acme")
+    for t in all_templates():
+        for scheme in t.palette.schemes:
+            img = render_design(t, product, content, size, scheme=scheme).image
+            assert img.getchannel("A").getextrema() == (255, 255), (t.name, scheme)

@@ -110,7 +110,8 @@ def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -
     x0, y0, x1, y1 = el.box
     if x1 <= x0 or y1 <= y0:
         return
-    paint_shape(canvas, el.box, layer.shape, _fill(layer.fill, (x1 - x0, y1 - y0), palette, layout.canvas), layer.radius)
+    paint_shape(canvas, el.box, layer.shape, _fill(layer.fill, (x1 - x0, y1 - y0), palette, layout.canvas), layer.radius,
+                opaque_ground=True)  # a banner's canvas starts opaque (see _base) and stays so
 
 
 @lru_cache(maxsize=32)
@@ -247,7 +248,7 @@ def _draw_text(canvas: Image.Image, el: Element, layer: TextLayer | LogoLayer, p
     assert block is not None
     if isinstance(layer, TextLayer) and layer.plate is not None and el.plate_box is not None:
         plate_rgb = resolve_color(layer.plate.fill, palette)
-        paint_shape(canvas, el.plate_box, layer.plate.shape, (*plate_rgb, 255))
+        paint_shape(canvas, el.plate_box, layer.plate.shape, (*plate_rgb, 255), opaque_ground=True)
     want = resolve_color(layer.color, palette)
     bold = layer.weight >= 700
     need = required_ratio(block.size, bold)
@@ -261,7 +262,7 @@ def _draw_text(canvas: Image.Image, el: Element, layer: TextLayer | LogoLayer, p
         x0, y0, x1, y1 = el.box
         ub = (max(0, x0 - pad), max(0, y0 - pad // 2), min(canvas.width, x1 + pad), min(canvas.height, y1 + pad // 2))
         urgba = (*plate_rgb, int(round(alpha * 255)))  # underlay_color gives opacity 0..1
-        paint_shape(canvas, ub, "rounded", urgba, 0.2)
+        paint_shape(canvas, ub, "rounded", urgba, 0.2, opaque_ground=True)
         behind = _behind(canvas, el)
         fix = fix_text_color(fix.color, behind, need)
         underlay = True

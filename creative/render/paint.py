@@ -136,9 +136,12 @@ def shape_mask(shape: str, size: tuple[int, int], radius: float = 0.08) -> Image
 
 
 def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str, fill: Image.Image | tuple,
-                radius: float = 0.08) -> None:
+                radius: float = 0.08, *, opaque_ground: bool = False) -> None:
     """Composite a shape filled with a colour (RGBA tuple) or an RGBA fill image onto ``canvas``
-    ("over": the fill's alpha and the shape's anti-aliased edge both count)."""
+    ("over": the fill's alpha and the shape's anti-aliased edge both count).
+
+    ``opaque_ground=True`` promises the canvas is opaque under ``box`` (a banner's always is),
+    which saves checking it."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     if w <= 0 or h <= 0:
@@ -158,7 +161,7 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
             mask = a_band if shape in ("rect", "line") else ImageChops.multiply(mask, a_band)
             layer = layer.copy()
             layer.putalpha(255)  # its alpha now lives in the mask
-    if canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
+    if opaque_ground or canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
         # Over an opaque ground "over" is a blend by the mask: paste does it without building a layer.
         canvas.paste(layer, (x0, y0), mask)
         return
@@ -169,4 +172,4 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
 
 def _opaque(canvas: Image.Image, box: tuple[int, int, int, int]) -> bool:
     """Whether the part of an RGBA ``canvas`` under ``box`` is fully opaque."""
-    return canvas.getchannel("A").crop(box).getextrema() == (255, 255)
+    return canvas.crop(box).getchannel("A").getextrema() == (255, 255)
