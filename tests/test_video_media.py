@@ -13,7 +13,7 @@ from creative.content import Content  # noqa: E402
 from creative.errors import InputError  # noqa: E402
 from creative.video import audio  # noqa: E402
 from creative.video.clips import ClipReader, best_segment, probe  # noqa: E402
-from creative.video.director import photo_crop, sort_material  # noqa: E402
+from creative.video.material import photo_crop, sort_material  # noqa: E402
 from creative.video.encode import ffmpeg_exe  # noqa: E402
 
 
