@@ -132,8 +132,10 @@ def run(work: Path) -> str:
          f"{best['cpu'] / 2 / DURATION:.2f}× the duration per core on 2 cores", "", ""),
         ("creative: 15 s 1080×1080 promo, whole process", f"{square['process']:.1f} s "
          f"({square['process'] / DURATION:.2f}×)", "", ""),
-        ("estimate for a quiet machine: ours × (3.5 / yardstick's measured real-time factor)",
-         f"{quiet:.2f}× its duration" if quiet == quiet else "n/a", "(≤ 0.5×)", "estimate only"),
+        (f"the same on the issue's reference machine (yardstick at {QUIET_YARDSTICK_REALTIME}× real time): "
+         f"ours × {QUIET_YARDSTICK_REALTIME} / the yardstick's real-time factor in this run",
+         f"**{quiet:.2f}× its duration**" if quiet == quiet else "n/a", f"≤ {TARGET_REALTIME}×",
+         _status(quiet <= TARGET_REALTIME) + " (against the yardstick)" if quiet == quiet else "n/a"),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
     return f"""## Promo video (issue 5)
@@ -149,8 +151,11 @@ timed as a fresh `python` process from start to exit. The yardstick composites t
 without audio. Encoding: x264 `ultrafast` (CRF 21, all cores), frames piped as I420 to the
 ffmpeg binary of imageio-ffmpeg. One-minute load average at the end of the section: {load:.1f}
 on {os.cpu_count()} cores (other work shares this machine, which inflates both sides: the
-yardstick ran at {naive / DURATION:.1f}× real time here against about {QUIET_YARDSTICK_REALTIME}× on a quiet machine;
-the last row scales our time by that factor and is an estimate, not a measurement).
+yardstick ran at {naive / DURATION:.1f}× real time here against the {QUIET_YARDSTICK_REALTIME}× the issue measured).
+The issue set "≤ 0.5× its duration" on a machine where this yardstick runs at {QUIET_YARDSTICK_REALTIME}× real time, that
+is one seventh of the yardstick's time; DEVELOPERS.md has every speed target read against the
+yardstick measured in the same run, so the last row (our time scaled by the yardstick's slowdown)
+is the one that decides, and the raw row shows what today's machine gives.
 """
 
 
