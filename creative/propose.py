@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
+from .color import ROLES
 from .content import Content
 from .design import Product, prepare_product
 from .errors import CreativeError, UsageError
@@ -100,7 +101,7 @@ def distinct_candidates(cands: list[Candidate], product: Product, n: int,
     seen, out = set(), []
     for c in cands:
         pal = palette_for(product.swatches, c.scheme, c.tone, brand)
-        key = (c.template.name, c.variant, tuple(sorted(pal.to_dict().items())))
+        key = (c.template.name, c.variant, tuple(pal.hex(r) for r in used_roles(c.template)))
         if key in seen:
             continue
         seen.add(key)
@@ -108,6 +109,35 @@ def distinct_candidates(cands: list[Candidate], product: Product, n: int,
         if len(out) == n:
             break
     return out
+
+
+def used_roles(template: Template) -> tuple[str, ...]:
+    """The palette roles a template's layers paint with: two palettes that agree on these draw
+    the same design (text colours may still be adjusted for contrast, alike for both)."""
+    key = id(template)
+    hit = _USED_ROLES.get(key)
+    if hit is not None and hit[0] is template:
+        return hit[1]
+    found: set[str] = set()
+
+    def walk(v: object) -> None:
+        if isinstance(v, str):
+            if v in ROLES:
+                found.add(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+
+    walk([layer.model_dump() for layer in template.layers])
+    roles = tuple(r for r in ROLES if r in found)
+    _USED_ROLES[key] = (template, roles)
+    return roles
+
+
+_USED_ROLES: dict[int, tuple[Template, tuple[str, ...]]] = {}
 
 
 def _n_extra(group: list[Candidate]) -> int:

@@ -227,3 +227,24 @@ def test_propose_follows_the_products_tone_when_no_style_is_named(tmp_path: Path
     off = propose(path, Content.create("Bottle"), (300, 300), tmp_path / "c", n=8, remover="fake",
                   suggested_styles=(), contact_sheet=False, workers=1)
     assert len({p.template for p in off}) > len(styled)
+
+
+def test_proposals_differ_in_the_colours_their_template_paints_with(product_photos) -> None:
+    """Two schemes that agree on every role a template uses draw the same design: one proposal, not two."""
+    from creative.design import palette_for, prepare_product
+    from creative.propose import candidates, distinct_candidates, used_roles
+    from creative.template import all_templates, get_template
+
+    festival = get_template("festival")
+    assert set(used_roles(festival)) < {"background", "accent", "text_on_accent", "highlight", "surface",
+                                        "text_on_background", "muted_on_background", "text_on_surface", "text_on_highlight"}
+    prod = prepare_product(product_photos["bottle"], remover="fake")
+    cands = distinct_candidates(candidates(all_templates(), (1080, 1080), 500), prod, 500, None)
+    seen = set()
+    for c in cands:
+        pal = palette_for(prod.swatches, c.scheme, c.tone, None)
+        key = (c.template.name, c.variant, tuple(pal.rgb(r) for r in used_roles(c.template)))
+        assert key not in seen, f"{c.template.name} {c.scheme} {c.tone} repeats a design"
+        seen.add(key)
+    # a template that paints with every role keeps every scheme whose palette differs
+    assert len({c.scheme for c in cands if c.template.name == "minimal"}) >= 3
