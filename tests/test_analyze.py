@@ -248,3 +248,17 @@ def test_proposals_differ_in_the_colours_their_template_paints_with(product_phot
         seen.add(key)
     # a template that paints with every role keeps every scheme whose palette differs
     assert len({c.scheme for c in cands if c.template.name == "minimal"}) >= 3
+
+
+def test_usable_material_names_files_as_the_caller_knows_them(folder: Path, tmp_path: Path) -> None:
+    """A download is named by its URL in every warning, also where another file is its duplicate."""
+    from creative.material.analyze import usable_material
+
+    copy = tmp_path / "0a1b2c.img"
+    copy.write_bytes((folder / "hero.png").read_bytes())
+    names = {copy: "https://shop.example/main.png", folder / "blurry.png": "https://shop.example/blurry.png"}
+    _, warnings, _ = usable_material([folder / "hero.png", copy, folder / "blurry.png"], names=names)
+    joined = "\n".join(warnings)
+    assert "skipped https://shop.example/blurry.png: blurry" in joined
+    assert str(copy) not in joined and "0a1b2c.img" not in joined
+    assert "https://shop.example/main.png" in joined  # as the skipped duplicate, or as what it duplicates

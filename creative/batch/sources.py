@@ -165,11 +165,8 @@ class Resolver:
                 continue
             if p is not None:
                 shown.setdefault(p, image)
-        usable, warnings, _ = usable_material(list(shown))
-        for w in warnings:
-            for p, name in shown.items():
-                w = w.replace(f"skipped {p}:", f"skipped {name}:")
-            notes.append(w)
+        usable, warnings, _ = usable_material(list(shown), names=shown)
+        notes.extend(warnings)
         return (usable[0] if usable else main), tuple(notes)
 
 

@@ -20,6 +20,7 @@ One bad file never stops the run: it is reported with its error.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -359,11 +360,23 @@ def analyze(inputs: list[str | os.PathLike[str]], *, size: tuple[int, int] | Non
                     hero_item.path if hero_item else None, styles, size)
 
 
+def display_reasons(reasons: list[str] | tuple[str, ...], names: Mapping[Path, str] | None = None) -> str:
+    """A file's reject reasons on one line, other files named by ``names`` where given
+    (``"duplicate of HASH.img"`` -> ``"duplicate of https://shop/main.jpg"`` for a download)."""
+    text = "; ".join(reasons)
+    for path, shown in (names or {}).items():
+        text = text.replace(f" of {Path(path).name}", f" of {shown}")
+    return text
+
+
 def usable_material(inputs: list[str | os.PathLike[str]], *, size: tuple[int, int] | None = None,
-                    remover: str | None = None) -> tuple[list[Path], list[str], tuple[str, ...]]:
+                    remover: str | None = None, names: Mapping[Path, str] | None = None
+                    ) -> tuple[list[Path], list[str], tuple[str, ...]]:
     """For batch, propose and video: (usable paths, hero first; one warning line per skipped
-    file, ``"skipped NAME: reason; reason"``; the suggested styles)."""
+    file, ``"skipped NAME: reason; reason"``; the suggested styles). ``names`` gives display
+    names for files (a downloaded image's URL)."""
+    names = names or {}
     result = analyze(inputs, size=size, remover=remover)
     usable = sorted(result.usable, key=lambda p: p != result.hero)
-    warnings = [f"skipped {p}: {'; '.join(r)}" for p, r in result.rejects.items()]
+    warnings = [f"skipped {names.get(p, p)}: {display_reasons(r, names)}" for p, r in result.rejects.items()]
     return usable, warnings, result.suggested_styles

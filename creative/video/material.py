@@ -55,7 +55,7 @@ def sort_material(paths: list[str | Path], *, size: tuple[int, int] | None = Non
 
     from PIL import Image, UnidentifiedImageError
 
-    from ..material.analyze import analyze
+    from ..material.analyze import analyze, display_reasons
     from ..material.clip import is_clip
     from ..material.load import load_image
     from .clips import probe
@@ -67,11 +67,6 @@ def sort_material(paths: list[str | Path], *, size: tuple[int, int] | None = Non
 
     def renamed(message: str, p: Path) -> str:
         return message.replace(str(p), name(p), 1) if p in names else message
-
-    def named(reasons: str) -> str:  # "duplicate of HASH.img" -> "duplicate of https://…/main.jpg"
-        for q, shown in names.items():
-            reasons = reasons.replace(f" of {q.name}", f" of {shown}")
-        return reasons
 
     out = Material()
     photos: list[Path] = []
@@ -121,7 +116,7 @@ def sort_material(paths: list[str | Path], *, size: tuple[int, int] | None = Non
         it = items[p]
         if it.ok:
             continue
-        reasons = named("; ".join(it.rejects))
+        reasons = display_reasons(it.rejects, names)
         if fallback is not None and p == fallback.path:
             out.problems.append(f"{name(p)}: {reasons}; used anyway, as no other photo passed the checks")
         else:
