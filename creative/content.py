@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .errors import UsageError
 
@@ -55,8 +56,38 @@ def parse_price(value: str | float | int | Decimal | None, what: str = "price") 
     return amount
 
 
+@lru_cache(maxsize=4096)
 def format_price(amount: Decimal, currency: str, locale: str) -> str:
-    """Locale-aware currency formatting; whole amounts drop the decimals (¥199, $20)."""
+    """Locale-aware currency formatting; whole amounts drop the decimals (¥199, $20).
+
+    Babel loads its locale data on first use (about 50 ms a process), so answers are kept in
+    the cache (``creative.disk_cache``), keyed by the arguments and the installed Babel."""
+    from . import disk_cache
+
+    entry = disk_cache.entry("prices", disk_cache.key_of("price-v1", str(amount), currency, locale, _babel_stamp()))
+    hit = disk_cache.read_json(entry)
+    if isinstance(hit, str):
+        return hit
+    text = _format_price(amount, currency, locale)
+    disk_cache.write_json(entry, text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _babel_stamp() -> str:
+    """Where Babel is installed and when: found without importing it."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("babel")
+    origin = spec.origin if spec and spec.origin else ""
+    try:
+        return f"{origin}:{os.stat(origin).st_mtime_ns}"
+    except OSError:
+        return origin
+
+
+def _format_price(amount: Decimal, currency: str, locale: str) -> str:
     from babel import Locale
     from babel.numbers import format_currency
 

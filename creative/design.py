@@ -6,6 +6,7 @@ size, template and variant of that product then reuses it.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from . import disk_cache
 from .color import Palette, Swatch, build_palette, extract_colors
 from .content import Content
 from .errors import InputError
@@ -126,9 +128,29 @@ def prepare_product(photo: str | Path, *, remover: str = "auto") -> Product:
 
 @lru_cache(maxsize=256)
 def palette_for(swatches: tuple[Swatch, ...], scheme: str, tone: str, brand: tuple[str, ...] | None) -> Palette:
-    """Palette for a product; brand colours apply to the 'brand' scheme only."""
+    """Palette for a product; brand colours apply to the 'brand' scheme only.
+
+    Kept on disk too (``creative.disk_cache``, keyed by the swatches, the arguments and the
+    source of the colour code): building one takes about 10 ms of gamut mapping, and a
+    product's palettes are asked for again by every proposal set and batch that uses it.
+    """
     use_brand = list(brand) if brand and scheme == "brand" else None
-    return build_palette(list(swatches), scheme, tone, brand=use_brand)
+    path = disk_cache.entry("palettes", disk_cache.key_of(
+        _palette_code(), [(s.rgb, s.weight, s.lab) for s in swatches], scheme, tone, use_brand))
+    hit = disk_cache.read_json(path)
+    if isinstance(hit, dict):
+        try:
+            return Palette(hit["scheme"], hit["tone"], {r: tuple(v) for r, v in hit["roles"].items()})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a damaged entry: build the palette again and rewrite it
+    pal = build_palette(list(swatches), scheme, tone, brand=use_brand)
+    disk_cache.write_json(path, {"scheme": pal.scheme, "tone": pal.tone, "roles": {r: list(v) for r, v in pal.roles.items()}})
+    return pal
+
+
+@lru_cache(maxsize=1)
+def _palette_code() -> str:
+    return disk_cache.source_digest("creative.color.schemes", "creative.color.space", "creative.color.contrast")
 
 
 @dataclass
@@ -205,6 +227,30 @@ def alpha_on_canvas(lay: Layout, product: Product | None) -> np.ndarray | None:
     return canvas
 
 
+_LAYOUTS: OrderedDict[tuple, tuple[Template, Layout]] = OrderedDict()
+_LAYOUTS_SIZE = 64
+
+
+def layout_for(template: Template, size: tuple[int, int], content: Content, product: Product | None,
+               variant: int = 0) -> Layout:
+    """:func:`creative.layout.layout`, remembered: a layout does not depend on the palette, so
+    the proposals that differ only in colour (and a batch's segments that share copy) reuse it."""
+    try:
+        key = (id(template), size, content, product.key if product else None, variant)
+        hash(key)
+    except TypeError:  # content with unhashable extras: lay it out every time
+        return layout(template, size, content, product.shape if product else None, variant)
+    hit = _LAYOUTS.get(key)
+    if hit is not None and hit[0] is template:
+        _LAYOUTS.move_to_end(key)
+        return hit[1]
+    lay = layout(template, size, content, product.shape if product else None, variant)
+    _LAYOUTS[key] = (template, lay)
+    if len(_LAYOUTS) > _LAYOUTS_SIZE:
+        _LAYOUTS.popitem(last=False)
+    return lay
+
+
 def render_design(
     template: Template,
     product: Product | None,
@@ -220,15 +266,17 @@ def render_design(
     """Lay out, colour, draw and score one banner."""
     scheme = scheme or ("brand" if brand else template.palette.scheme)
     pal = palette_for(product.swatches if product else (), scheme, tone or template.palette.tone, brand)
-    lay = lay or layout(template, size, content, product.shape if product else None, variant)
+    lay = lay or layout_for(template, size, content, product, variant)
     rendered = render(lay, template, pal, str(product.cutout_path) if product else None)
     sc = score(lay, rendered.texts, product_alpha(lay, product))
     return DesignResult(rendered.image, lay, pal, rendered, sc, template, variant)
 
 
 def write_design(result: DesignResult, path: Path, product: Product | None, content: Content, *,
-                 fmt: str | None = None, extra: dict | None = None, embed_fonts: bool = False) -> Path:
-    """Write the image and its sidecar ``NAME.json`` (both atomically); returns the image path.
+                 fmt: str | None = None, extra: dict | None = None, embed_fonts: bool = False,
+                 manifest: bool = True) -> Path:
+    """Write the image and its sidecar ``NAME.json`` (both atomically; the sidecar only when
+    ``manifest``, else the caller writes it); returns the image path.
 
     ``fmt`` (or the extension) ``svg`` writes a layered SVG built from the layout, palette and
     text records (``creative.render.svg``), with the fonts embedded when ``embed_fonts``.
@@ -243,5 +291,6 @@ def write_design(result: DesignResult, path: Path, product: Product | None, cont
                            embed_fonts=embed_fonts), path)
     else:
         save_image(result.image, path, fmt)
-    save_json(result.manifest(product, content, extra), path.with_suffix(".json"))
+    if manifest:
+        save_json(result.manifest(product, content, extra), path.with_suffix(".json"))
     return path

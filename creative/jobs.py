@@ -10,14 +10,13 @@ small results.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .content import Content
 from .design import Product, render_design, write_design
 from .errors import CreativeError
-from .render.export import format_for
 from .template.spec import Template
 
 
@@ -36,6 +35,7 @@ class DesignJob:
     extra: dict = field(default_factory=dict, hash=False, compare=False)
     thumbnail: int = 0  # > 0: also return a thumbnail of this many px a side (contact sheets)
     embed_fonts: bool = False  # SVG output: embed the fonts as @font-face data URLs
+    return_manifest: bool = False  # hand the manifest back (JobResult.manifest) instead of writing NAME.json
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class JobResult:
     error: str | None = None
     thumbnail: object = None  # PIL image when asked for
     exit_code: int = 0  # the error's exit code (2: a bad argument, 1: a failure)
+    manifest: dict | None = None  # when the job asked for it (DesignJob.return_manifest)
 
     @property
     def ok(self) -> bool:
@@ -70,19 +71,25 @@ def run_one(index: int, job: DesignJob) -> JobResult:
     try:
         res = render_design(job.template, job.product, job.content, job.size, variant=job.variant,
                             scheme=job.scheme, tone=job.tone, brand=job.brand)
-        if job.thumbnail and format_for(job.path, job.fmt) == "JPEG":
-            # the JPEG and the thumbnail both want RGB: convert once (the canvas is opaque)
-            res = replace(res, image=res.image.convert("RGB"))
         write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None,
-                     embed_fonts=job.embed_fonts)
+                     embed_fonts=job.embed_fonts, manifest=not job.return_manifest)
         thumb = None
         if job.thumbnail:
             from .sheet import thumbnail
 
             thumb = thumbnail(res.image, job.thumbnail)
-        return JobResult(index, job.path, res.score.total, res.score.to_dict(), res.layout.variant, None, thumb)
+        manifest = res.manifest(job.product, job.content, job.extra or None) if job.return_manifest else None
+        return JobResult(index, job.path, res.score.total, res.score.to_dict(), res.layout.variant, None, thumb,
+                         manifest=manifest)
     except CreativeError as e:
         return JobResult(index, job.path, error=str(e), exit_code=e.exit_code)
+
+
+def _one_thread_each() -> None:
+    """In a pool worker: OpenCV's own threads would only compete with the other workers."""
+    import cv2
+
+    cv2.setNumThreads(1)
 
 
 def _worker(index: int) -> JobResult:
@@ -90,9 +97,11 @@ def _worker(index: int) -> JobResult:
 
 
 def warm(jobs: list[DesignJob]) -> None:
-    """Load, once in this process, what every job will need: font faces and their coverage
-    tables (for the template fonts and the fallbacks the copy needs) and palettes. Forked
+    """Load, once in this process, what every job will need: OpenCV, font faces, their coverage
+    tables and metrics (for the template fonts and the fallbacks the copy needs) and palettes. Forked
     workers inherit all of it instead of each loading it cold."""
+    import cv2  # noqa: F401  (every render resizes and paints with it: import it once, not in each worker)
+
     from .design import palette_for
     from .template.spec import LogoLayer, TextLayer
     from .text import fonts
@@ -106,6 +115,7 @@ def warm(jobs: list[DesignJob]) -> None:
                 seen_fonts.add((layer.font, layer.weight))
                 fonts.split_with_dropped(sample, layer.font, layer.weight)
                 fonts.get_font(layer.font, layer.weight, 32)
+                fonts.vertical_metrics(layer.font, layer.weight)
         scheme = job.scheme or ("brand" if job.brand else job.template.palette.scheme)
         key = (job.product.swatches if job.product else (), scheme, job.tone or job.template.palette.tone, job.brand)
         if key not in seen_pal:
@@ -114,8 +124,10 @@ def warm(jobs: list[DesignJob]) -> None:
 
 
 def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
-             on_done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
-    """Render every job; results come back in job order. ``workers > 1`` uses a forked pool."""
+             on_done: Callable[[JobResult], None] | None = None, chunksize: int | None = None) -> list[JobResult]:
+    """Render every job; results come back in job order. ``workers > 1`` uses a forked pool,
+    handing out ``chunksize`` consecutive jobs at a time (default: a quarter of a worker's
+    share, at most 16); jobs that share work (a layout, a product size) should be neighbours."""
     jobs = list(jobs)
     results: list[JobResult | None] = [None] * len(jobs)
 
@@ -136,8 +148,8 @@ def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
     warm(jobs)
     try:
         workers = min(workers, len(jobs))
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            chunk = max(1, min(16, len(jobs) // (workers * 4)))
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_one_thread_each) as pool:
+            chunk = chunksize or max(1, min(16, len(jobs) // (workers * 4)))
             for r in pool.map(_worker, range(len(jobs)), chunksize=chunk):
                 done(r)
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -180,38 +181,51 @@ def propose(
         suggested_styles = prod.tone.styles if prod.tone else ()
     groups = prefer_styles(tpls, suggested_styles) if not styles and suggested_styles else (tpls,)
     pool = [c for g in groups if g for c in candidates(g, size, 10 * n + 50, brand)]
-    cands = distinct_candidates(pool, prod, n, brand)
+    cands = _by_layout(distinct_candidates(pool, prod, n, brand))
     out = Path(out_dir)
     _remove_previous(out)
     ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]
     jobs = [DesignJob(c.template, prod, content, size, out / f".cand-{c.slug}{ext}", variant=c.variant, scheme=c.scheme,
-                      tone=c.tone, brand=brand, thumbnail=THUMB if contact_sheet else 0) for c in cands]
-    results = run_jobs(jobs, workers=workers if workers is not None else default_workers())
+                      tone=c.tone, brand=brand, thumbnail=THUMB if contact_sheet else 0, return_manifest=True)
+            for c in cands]
+    workers = workers if workers is not None else default_workers()
+    # two chunks a worker: candidates of one layout mostly land in one worker, which lays it out once
+    results = run_jobs(jobs, workers=workers, chunksize=max(1, -(-len(jobs) // (2 * workers))))
     failed = [r for r in results if r.error]
     if failed:
         raise CreativeError(f"{len(failed)} proposals failed; first: {failed[0].error}")
     order = sorted(range(len(cands)), key=lambda i: (-(results[i].score or 0.0), cands[i].slug))
-    proposals, thumbs = [], []
-    for rank, i in enumerate(order, start=1):
-        c, r = cands[i], results[i]
-        path = out / f"{rank:02d}-{c.template.name}-{r.variant_name}-{c.scheme}-{c.tone}{ext}"
-        manifest = json.loads(r.path.with_suffix(".json").read_text(encoding="utf-8"))
-        manifest["rank"] = rank
-        save_json(manifest, path.with_suffix(".json"))
-        os.replace(r.path, path)
-        r.path.with_suffix(".json").unlink()
-        proposals.append(Proposal(rank, path, c.template.name, r.variant_name or "", c.scheme, c.tone, r.score or 0.0))
-        if contact_sheet:
-            thumbs.append((r.thumbnail, f"#{rank} {c.template.name} · {c.scheme} · {r.score:.2f}"))
-    save_json({
-        "size": format_size(size), "photo": str(photo), "content": content.to_dict(),
-        "styles": list(styles or ()), "suggested_styles": [] if styles else list(suggested_styles),
-        "proposals": [{"rank": p.rank, "file": p.path.name, "template": p.template, "variant": p.variant,
-                       "scheme": p.scheme, "tone": p.tone, "score": round(p.score, 4)} for p in proposals],
-    }, out / "proposals.json")
-    if contact_sheet:
-        save_image(contact_sheet_image(thumbs), out / "contact-sheet.png", compress_level=1)
+    with ThreadPoolExecutor(1) as background:
+        sheet = None
+        if contact_sheet:  # encoded on a thread (the encoder lets go of the GIL) while the files are named
+            thumbs = [(results[i].thumbnail, f"#{rank} {cands[i].template.name} · {cands[i].scheme} · {results[i].score:.2f}")
+                      for rank, i in enumerate(order, start=1)]
+            sheet = background.submit(save_image, contact_sheet_image(thumbs), out / "contact-sheet.png", compress_level=1)
+        proposals = []
+        for rank, i in enumerate(order, start=1):
+            c, r = cands[i], results[i]
+            path = out / f"{rank:02d}-{c.template.name}-{r.variant_name}-{c.scheme}-{c.tone}{ext}"
+            save_json({**(r.manifest or {}), "rank": rank}, path.with_suffix(".json"))
+            os.replace(r.path, path)
+            proposals.append(Proposal(rank, path, c.template.name, r.variant_name or "", c.scheme, c.tone, r.score or 0.0))
+        save_json({
+            "size": format_size(size), "photo": str(photo), "content": content.to_dict(),
+            "styles": list(styles or ()), "suggested_styles": [] if styles else list(suggested_styles),
+            "proposals": [{"rank": p.rank, "file": p.path.name, "template": p.template, "variant": p.variant,
+                           "scheme": p.scheme, "tone": p.tone, "score": round(p.score, 4)} for p in proposals],
+        }, out / "proposals.json")
+        if sheet is not None:
+            sheet.result()
     return proposals
+
+
+def _by_layout(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates regrouped so those sharing a template and variant (same layout, other
+    colours) are neighbours, groups in order of first appearance."""
+    first: dict[tuple[str, int], int] = {}
+    for i, c in enumerate(cands):
+        first.setdefault((c.template.name, c.variant), i)
+    return sorted(cands, key=lambda c: first[(c.template.name, c.variant)])
 
 
 def _remove_previous(out: Path) -> None:

@@ -78,21 +78,24 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeyp
     """A write that fails (ENOSPC) fails that job with the reason; nothing half-written keeps a final name."""
     import errno
 
-    from PIL import Image as PILImage
+    from creative.render import export
 
     src = feed(tmp_path, 2)
     from creative.batch import shorthand_campaign
 
     plan = shorthand_campaign(str(src), templates=["minimal"], sizes=["300x250"], out_dir=tmp_path / "out", remover="fake")
-    real_save = PILImage.Image.save
+    real_atomic = export._atomic_write
 
-    def full(self, fp, *a, **kw):
-        if kw.get("format") == "JPEG" and hasattr(fp, "write"):  # the banner, written through a temp file
-            fp.write(b"\xff\xd8\xff partial")
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_save(self, fp, *a, **kw)
+    def full(path, write):
+        if path.suffix == ".jpg":  # the banner: its temp file fills the disk half way through
+            def partial(fh):
+                fh.write(b"\xff\xd8\xff partial")
+                raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(PILImage.Image, "save", full)
+            return real_atomic(path, partial)
+        return real_atomic(path, write)
+
+    monkeypatch.setattr(export, "_atomic_write", full)
     s = run_batch(plan, workers=1)
     assert (s.rendered, s.failed, s.exit_code) == (0, 2, 1)
     assert "No space left on device" in s.failures[0].reason

@@ -15,10 +15,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from coloraide import Color
 
 from .space import RGB, oklch, to_rgb
+
+if TYPE_CHECKING:
+    from coloraide import Color
 
 #: Ratio added to the target when :func:`fix_text_color` changes a colour, so rounding
 #: and resampling of the rendered text do not drop it back under the threshold.

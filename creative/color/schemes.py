@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from numbers import Integral
 from types import MappingProxyType
 
-from coloraide import Color
+from functools import lru_cache
 
 from ..errors import UsageError
 from .contrast import SAFETY_MARGIN, contrast_ratio
 from .palette import Swatch
-from .space import RGB, chroma_of, delta_e, from_oklch, hue_of, lightness_of, mix, to_rgb
+from .space import RGB, chroma_of, color_class, delta_e, from_oklch, hue_of, lightness_of, mix, to_rgb
 
 SCHEMES = ("complementary", "analogous", "triadic", "monochrome", "brand")
 TONES = ("light", "dark", "vivid", "pastel")
@@ -121,17 +121,29 @@ class Palette:
         return {r: self.hex(r) for r in ROLES}
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def parse_color(value: str) -> RGB:
     """``#rgb``, ``#rrggbb`` or any opaque CSS colour (``tomato``, ``rgb(…)``) -> sRGB 0-255."""
-    bad = UsageError(f"bad colour '{value}': expected #rrggbb or a CSS colour name")
     if not isinstance(value, str):
-        raise bad
+        raise UsageError(f"bad colour '{value}': expected #rrggbb or a CSS colour name")
+    return _parse_color(value.strip())
+
+
+@lru_cache(maxsize=1024)
+def _parse_color(value: str) -> RGB:
+    digits = value[1:]
+    if value.startswith("#") and len(digits) in (3, 6) and _HEX.issuperset(digits):
+        # plain hex, the form templates use: read directly, no colour-space round trip
+        full = digits if len(digits) == 6 else "".join(c * 2 for c in digits)
+        return (int(full[0:2], 16), int(full[2:4], 16), int(full[4:6], 16))
     try:
-        color = Color(value.strip())
+        color = color_class()(value)
     except ValueError:
-        raise bad from None
+        raise UsageError(f"bad colour '{value}': expected #rrggbb or a CSS colour name") from None
     if color.alpha() < 1:
-        raise bad
+        raise UsageError(f"bad colour '{value}': expected #rrggbb or a CSS colour name")
     return to_rgb(color)
 
 

@@ -6,13 +6,23 @@ the one place that turns them into coloraide colours and back.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from coloraide import Color
+if TYPE_CHECKING:
+    from coloraide import Color
 
 RGB = tuple[int, int, int]
 
 #: CSS Color 4 gamut mapping: reduce OKLCh chroma at constant lightness and hue.
 GAMUT_METHOD = "oklch-chroma"
+
+
+def color_class() -> type[Color]:
+    """coloraide's ``Color``, imported on first use: its import builds colour-temperature
+    tables (about 0.1 s) that a banner whose colours need no conversion never uses."""
+    from coloraide import Color
+
+    return Color
 
 
 def to_rgb(color: Color) -> RGB:
@@ -23,7 +33,7 @@ def to_rgb(color: Color) -> RGB:
 
 def srgb(rgb: RGB) -> Color:
     """A coloraide sRGB colour from a 0-255 tuple."""
-    return Color("srgb", [c / 255 for c in rgb])
+    return color_class()("srgb", [c / 255 for c in rgb])
 
 
 def oklch(rgb: RGB) -> Color:
@@ -51,8 +61,8 @@ def from_oklch(lightness: float, chroma: float, hue: float | None) -> RGB:
     """The sRGB tuple nearest OKLCh(L, C, h) in gamut; ``hue=None`` means a grey."""
     lightness = min(1.0, max(0.0, lightness))
     if hue is None:
-        return to_rgb(Color("oklch", [lightness, 0.0, 0.0]))
-    return to_rgb(Color("oklch", [lightness, max(0.0, chroma), hue % 360.0]))
+        return to_rgb(color_class()("oklch", [lightness, 0.0, 0.0]))
+    return to_rgb(color_class()("oklch", [lightness, max(0.0, chroma), hue % 360.0]))
 
 
 def lab(rgb: RGB) -> tuple[float, float, float]:

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
-from ..spec_yaml import node_line as _node_line  # noqa: F401  (used by creative.testing.golden_cases)
-from ..spec_yaml import parse_model, read_text
 from .spec import Template
 
 MAX_TEMPLATE_BYTES = 512 * 1024
@@ -30,6 +28,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def parse_template(text: str, source: str = "<string>") -> Template:
     """Validate YAML text into a :class:`Template`; every problem is listed in one error."""
+    from ..spec_yaml import parse_model  # YAML is read only when a template is parsed, not from the cache
+
     return parse_model(text, Template, source, TemplateError, what="template fields", clean=_clean_loc)
 
 
@@ -63,6 +63,8 @@ def resolve_assets(template: Template, folder: Path, source: str) -> Template:
 
 
 def load_template_file(path: str | Path) -> Template:
+    from ..spec_yaml import read_text
+
     p = Path(path)
     text = read_text(p, "template file", MAX_TEMPLATE_BYTES, TemplateError)
     return resolve_assets(parse_template(text, str(p)), p.parent, str(p))

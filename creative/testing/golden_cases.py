@@ -138,7 +138,8 @@ def case_name(path: Path) -> str:
 
 def load_case(path: str | Path) -> GoldenCase:
     """Read and validate one case file; problems name the file, line and field."""
-    from ..template.load import _clean_loc, _node_line
+    from ..spec_yaml import node_line as _node_line
+    from ..template.load import _clean_loc
 
     p = Path(path)
     try:

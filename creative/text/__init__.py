@@ -5,9 +5,9 @@
 - ``breaks``   line-break opportunities (Latin spaces/hyphens, CJK anywhere, kinsoku)
 - ``measure``  ``Run``/``Line``/``TextBlock``, ``measure_line``, block geometry (no drawing)
 - ``fit``      ``fit_text``: where a headline's size and line breaks are decided
-- ``draw``     ``draw_block``, ``block_mask``, ``ink_box``: pixels for a measured block
+- ``draw``     ``draw_block``, ``block_mask``, ``coverage``, ``ink_box``: pixels for a measured block
 """
-from creative.text.draw import block_mask, draw_block, ink_box
+from creative.text.draw import block_mask, coverage, draw_block, ink_box
 from creative.text.fit import fit_text
 from creative.text.fonts import FAMILIES, MissingGlyphWarning, families, get_font, split_runs
 from creative.text.measure import Line, Run, TextBlock, measure_line
@@ -19,6 +19,7 @@ __all__ = [
     "Run",
     "TextBlock",
     "block_mask",
+    "coverage",
     "draw_block",
     "families",
     "fit_text",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
 from creative.text import fonts
@@ -48,9 +49,11 @@ def draw_block(
     color: tuple[int, ...],
     *,
     valign: str = "top",
+    opaque_ground: bool = False,
 ) -> None:
     """Draw ``block`` in ``box`` on an RGBA ``canvas`` in ``color`` (RGB or RGBA); emoji keep their
-    own colours (scaled by the colour's alpha)."""
+    own colours (scaled by the colour's alpha). ``opaque_ground``: the canvas is opaque where the
+    text goes, so an opaque colour can be blended in place (faster, same pixels to rounding)."""
     if canvas.mode != "RGBA":
         raise ValueError(f"draw_block needs an RGBA canvas, got {canvas.mode}")
     if len(color) not in (3, 4):
@@ -60,9 +63,13 @@ def draw_block(
     x, y, _, _ = ink_box(block, box, valign=valign)
     mask, emoji = _render(block)
     alpha = color[3] if len(color) == 4 else 255
-    layer = Image.new("RGBA", mask.size, tuple(color[:3]) + (0,))
-    layer.putalpha(mask if alpha == 255 else mask.point(_scale_lut(alpha)))
-    _composite(canvas, layer, x, y)
+    if opaque_ground and alpha == 255:
+        # over an opaque canvas "over" is a blend through the coverage: one paste, no layer
+        _paste(canvas, tuple(color[:3]) + (255,), mask, x, y)
+    else:
+        layer = Image.new("RGBA", mask.size, tuple(color[:3]) + (0,))
+        layer.putalpha(mask if alpha == 255 else mask.point(_scale_lut(alpha)))
+        _composite(canvas, layer, x, y)
     for bitmap, (ex, ey) in emoji:
         if alpha != 255:
             bitmap = bitmap.copy()
@@ -79,19 +86,44 @@ def block_mask(
     if not block.lines:
         return out
     x, y, _, _ = ink_box(block, box, valign=valign)
+    out.paste(Image.fromarray(_coverage(block)), (x, y))
+    return out
+
+
+def coverage(block: TextBlock, box: Box, *, valign: str = "top") -> tuple[np.ndarray, tuple[int, int]]:
+    """The block's glyph coverage (uint8, block-sized, emoji counted by their alpha; read-only)
+    and the position of its top-left corner: :func:`block_mask` without the canvas around it."""
+    x, y, _, _ = ink_box(block, box, valign=valign)
+    return _coverage(block), (x, y)
+
+
+@lru_cache(maxsize=32)
+def _coverage(block: TextBlock) -> np.ndarray:
     mask, emoji = _render(block)
     if emoji:
         mask = mask.copy()
         for bitmap, (ex, ey) in emoji:
             region = (ex, ey, ex + bitmap.width, ey + bitmap.height)
             mask.paste(ImageChops.lighter(mask.crop(region), bitmap.getchannel("A")), region)
-    out.paste(mask, (x, y))
-    return out
+    arr = np.asarray(mask)
+    arr.flags.writeable = False
+    return arr
 
 
 @lru_cache(maxsize=256)
 def _scale_lut(alpha: int) -> list[int]:
     return [v * alpha // 255 for v in range(256)]
+
+
+def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
+    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas (negative offsets allowed)."""
+    cx0, cy0 = max(0, -x), max(0, -y)
+    cx1, cy1 = min(mask.width, canvas.width - x), min(mask.height, canvas.height - y)
+    if cx0 >= cx1 or cy0 >= cy1:
+        return
+    if (cx0, cy0, cx1, cy1) != (0, 0, mask.width, mask.height):
+        mask = mask.crop((cx0, cy0, cx1, cy1))
+    canvas.paste(color, (x + cx0, y + cy0, x + cx1, y + cy1), mask)
 
 
 def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:

@@ -12,18 +12,21 @@ covering the whole word, so a font with a few Greek letters does not split "Ελ
 from __future__ import annotations
 
 import importlib.resources
-import json
 import os
 import unicodedata
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from PIL import ImageFont
 
+from creative import disk_cache
 from creative.errors import CreativeError, UsageError
 from creative.text.chars import clusters, cjk_language, is_cjk, is_emoji, is_ignorable
+
+T = TypeVar("T")
 
 EMOJI = "emoji"
 EMOJI_ENV = "CREATIVE_EMOJI_FONT"
@@ -59,14 +62,17 @@ class FontFamily:
     def path(self, weight: int) -> Path:
         """The font file for ``weight`` (upright style)."""
         if self.kind == "cjk":
-            style = "Bold" if self.effective_weight(weight) >= 600 else "Regular"
-            module = f"cvttf_NotoSansCJK_{style}"
-            try:
-                root = importlib.resources.files(module)
-            except ModuleNotFoundError:
-                raise CreativeError(f"font package {self.package}-{style.lower()} is not installed") from None
-            return Path(str(root / f"NotoSansCJKtc-{style}.otf"))
-        return Path(str(_fontpkg_normal_file(self.slug).path))
+            return _cjk_path(self.package, "Bold" if self.effective_weight(weight) >= 600 else "Regular")
+        return Path(_fontpkg_normal_file(self.slug).path)
+
+
+@lru_cache(maxsize=None)
+def _cjk_path(package: str, style: str) -> Path:
+    try:
+        root = importlib.resources.files(f"cvttf_NotoSansCJK_{style}")
+    except ModuleNotFoundError:
+        raise CreativeError(f"font package {package}-{style.lower()} is not installed") from None
+    return Path(str(root / f"NotoSansCJKtc-{style}.otf"))
 
 
 FAMILIES: dict[str, FontFamily] = {
@@ -111,11 +117,40 @@ def _fontpkg_family(slug: str):  # -> fontpkg.Family
         raise CreativeError(f"font package {FAMILIES[slug].package} is not installed ({e})") from None
 
 
-def _fontpkg_normal_file(slug: str):  # -> fontpkg.FontFile
+@dataclass(frozen=True)
+class _UprightFile:
+    """What the package says of a family's upright font file."""
+
+    path: str
+    variable: bool
+    weight: int | None
+    wght_min: int | None
+    wght_max: int | None
+
+
+@lru_cache(maxsize=None)
+def _fontpkg_normal_file(slug: str) -> _UprightFile:
+    """The family's upright file. Asking ``fontpkg`` reads every installed package's metadata
+    (about 0.1 s a process), so the answer is kept in the cache (``creative.disk_cache``) and
+    trusted while its file is still there."""
+    import sys
+
+    entry = disk_cache.entry("fonts", disk_cache.key_of("fontpkg-file-v1", slug, sys.prefix))
+    hit = disk_cache.read_json(entry)
+    if isinstance(hit, dict):
+        try:
+            found = _UprightFile(**hit)
+            if os.path.isfile(found.path):
+                return found
+        except TypeError:
+            pass
     files = [f for f in _fontpkg_family(slug).files if f.style == "normal"]
     if not files:
         raise CreativeError(f"font package {FAMILIES[slug].package} has no upright file")
-    return files[0]
+    f = files[0]
+    found = _UprightFile(str(f.path), bool(f.variable), f.weight, f.wght_min, f.wght_max)
+    disk_cache.write_json(entry, found.__dict__)
+    return found
 
 
 @lru_cache(maxsize=None)
@@ -135,12 +170,16 @@ def _check_weight(weight: int) -> None:
 @lru_cache(maxsize=None)
 def _axes(path: str) -> tuple[tuple[str, float, float, float], ...]:
     """(tag, min, default, max) per variation axis, in the font's fvar order."""
-    from fontTools.ttLib import TTFont
 
-    with TTFont(path, lazy=True) as font:
-        if "fvar" not in font:
-            return ()
-        return tuple((a.axisTag, a.minValue, a.defaultValue, a.maxValue) for a in font["fvar"].axes)
+    def read() -> list[list]:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True) as font:
+            if "fvar" not in font:
+                return []
+            return [[a.axisTag, a.minValue, a.defaultValue, a.maxValue] for a in font["fvar"].axes]
+
+    return _font_fact(path, "fvar-v1", read, lambda axes: tuple((str(t), float(lo), float(d), float(hi)) for t, lo, d, hi in axes))
 
 
 @lru_cache(maxsize=2048)
@@ -172,65 +211,57 @@ def get_font(family: str, weight: int, size: int) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=None)
 def _cmap(path: str) -> frozenset[int]:
     """The codepoints a font file maps. Reading a large cmap (a CJK font maps 65,000) takes a
-    tenth of a second, so the answer is kept on disk as ranges, keyed by the file's path, size
-    and mtime (:func:`_cmap_cache_file`); a cache that cannot be read or written is ignored."""
-    cached = _cmap_cache_file(path)
-    if cached is not None:
-        try:
-            ranges = json.loads(cached.read_text(encoding="utf-8"))
-            return frozenset(c for lo, hi in ranges for c in range(lo, hi + 1))
-        except (OSError, ValueError, TypeError):
-            pass
-    from fontTools.ttLib import TTFont
+    tenth of a second, so the answer is kept on disk as ranges (:func:`_font_fact`)."""
 
-    with TTFont(path, lazy=True) as font:
-        codes = frozenset(font.getBestCmap())
-    if cached is not None:
-        _write_ranges(cached, codes)
-    return codes
+    def read() -> list[list[int]]:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True) as font:
+            return _ranges(frozenset(font.getBestCmap()))
+
+    return _font_fact(path, "cmap-v1", read, lambda ranges: frozenset(c for lo, hi in ranges for c in range(lo, hi + 1)))
+
+
+def _font_fact(path: str, what: str, read: Callable[[], Any], decode: Callable[[Any], T]) -> T:
+    """``decode(read())`` for a fact of the font file ``path`` (its cmap, axes, metrics).
+    ``read`` needs fontTools (a 40 ms import) and parses tables, so its JSON answer is kept in
+    the cache (``creative.disk_cache``), keyed by the file's path, size and mtime; an entry
+    that cannot be read, decoded or written only costs reading the font again."""
+    entry = _font_cache_file(path, what)
+    hit = disk_cache.read_json(entry) if entry is not None else None
+    if hit is not None:
+        try:
+            return decode(hit)
+        except (TypeError, ValueError):
+            pass
+    value = read()
+    if entry is not None:
+        disk_cache.write_json(entry, value)
+    return decode(value)
 
 
 def _cmap_cache_file(path: str) -> Path | None:
-    """``<cache>/fonts/<hash>.json`` for ``path`` as it is now (None if the file cannot be read)."""
-    import hashlib
+    """The cache entry for ``path``'s cmap as the file is now (None if it cannot be read)."""
+    return _font_cache_file(path, "cmap-v1")
 
+
+def _font_cache_file(path: str, what: str) -> Path | None:
+    """The cache entry for ``what`` of the font file ``path`` as it is now (None if it cannot be read)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    env = os.environ.get("CREATIVE_CACHE_DIR")
-    if env:
-        root = Path(env).expanduser() / "fonts"
-    else:
-        import platformdirs
-
-        root = Path(platformdirs.user_cache_dir("creative")) / "fonts"
-    key = hashlib.sha256(f"cmap-v1\0{os.path.realpath(path)}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()
-    return root / f"{key[:32]}.json"
+    return disk_cache.entry("fonts", disk_cache.key_of(what, os.path.realpath(path), st.st_size, st.st_mtime_ns))
 
 
-def _write_ranges(dest: Path, codes: frozenset[int]) -> None:
-    import tempfile
-
+def _ranges(codes: frozenset[int]) -> list[list[int]]:
     ranges: list[list[int]] = []
     for c in sorted(codes):
         if ranges and c == ranges[-1][1] + 1:
             ranges[-1][1] = c
         else:
             ranges.append([c, c])
-    tmp = None
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(ranges, fh, separators=(",", ":"))
-        os.replace(tmp, dest)
-    except OSError:  # a read-only or full cache only costs the next run the same tenth of a second
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    return ranges
 
 
 def coverage(family: str, weight: int = 400) -> frozenset[int]:
@@ -245,12 +276,15 @@ def coverage(family: str, weight: int = 400) -> frozenset[int]:
 
 @lru_cache(maxsize=None)
 def _typo_metrics(path: str) -> tuple[float, float]:
-    from fontTools.ttLib import TTFont
+    def read() -> list[float]:
+        from fontTools.ttLib import TTFont
 
-    with TTFont(path, lazy=True) as font:
-        upm = font["head"].unitsPerEm
-        os2 = font["OS/2"]
-        return (os2.sTypoAscender / upm, -os2.sTypoDescender / upm)
+        with TTFont(path, lazy=True) as font:
+            upm = font["head"].unitsPerEm
+            os2 = font["OS/2"]
+            return [os2.sTypoAscender / upm, -os2.sTypoDescender / upm]
+
+    return _font_fact(path, "typo-v1", read, lambda v: (float(v[0]), float(v[1])))
 
 
 def vertical_metrics(family: str, weight: int) -> tuple[float, float]:
