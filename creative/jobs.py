@@ -85,13 +85,6 @@ def run_one(index: int, job: DesignJob) -> JobResult:
         return JobResult(index, job.path, error=str(e), exit_code=e.exit_code)
 
 
-def _one_thread_each() -> None:
-    """In a pool worker: OpenCV's own threads would only compete with the other workers."""
-    import cv2
-
-    cv2.setNumThreads(1)
-
-
 def _worker(index: int) -> JobResult:
     return run_one(index, _JOBS[index])
 
@@ -148,7 +141,7 @@ def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
     warm(jobs)
     try:
         workers = min(workers, len(jobs))
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_one_thread_each) as pool:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             chunk = chunksize or max(1, min(16, len(jobs) // (workers * 4)))
             for r in pool.map(_worker, range(len(jobs)), chunksize=chunk):
                 done(r)

@@ -22,8 +22,9 @@ from ..text import coverage, draw_block
 from .paint import fill_image, paint_shape
 
 RGB = tuple[int, int, int]
-_BASE_CACHE: "OrderedDict[tuple, Image.Image]" = OrderedDict()
+_BASE_CACHE: "OrderedDict[tuple, Image.Image | object]" = OrderedDict()
 _BASE_CACHE_SIZE = 48
+_SEEN = object()  # a ground asked for once: drawn, not kept (see _base)
 
 
 @dataclass
@@ -84,7 +85,8 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
     hit = _BASE_CACHE.get(key)
     if hit is not None:
         _BASE_CACHE.move_to_end(key)
-        return hit.copy()
+        if hit is not _SEEN:
+            return hit.copy()
     first = static[0] if static else None
     if isinstance(first, BackgroundLayer) and first.fill.opacity >= 1.0:
         canvas = _fill(first.fill, layout.canvas, palette, layout.canvas)  # opaque: no need to composite
@@ -93,10 +95,12 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
         canvas = Image.new("RGBA", layout.canvas, (255, 255, 255, 255))
     for layer in static:
         _draw_static(canvas, layer, layout, palette)
-    _BASE_CACHE[key] = canvas
+    # A ground is kept (and copied for each use) from its second use on: most are drawn once (a
+    # batch meets each product's palette at each size once), and those cost no copy this way.
+    _BASE_CACHE[key] = canvas.copy() if hit is _SEEN else _SEEN
     if len(_BASE_CACHE) > _BASE_CACHE_SIZE:
         _BASE_CACHE.popitem(last=False)
-    return canvas.copy()
+    return canvas
 
 
 def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -> None:
