@@ -1,5 +1,6 @@
 """The command line: one-line errors with the right exit codes, no partial files, real outputs."""
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -149,3 +150,41 @@ def test_every_command_has_help(capsys):
                 ["template", "validate"], ["template", "schema"]):
         rc, out, _ = run(cmd + ["--help"], capsys)
         assert rc == 0 and "Usage" in out, cmd
+
+
+_WARM_RENDER = """
+import sys, json
+from pathlib import Path
+from creative.content import Content
+from creative.design import prepare_product, render_design, write_design
+from creative.template import get_template
+photo = Path(sys.argv[1])
+product = prepare_product(photo, remover="alpha")
+content = Content.create("Ceramic cup", price="19.99", original_price="29.99")
+res = render_design(get_template("minimal"), product, content, (600, 600))
+write_design(res, Path(sys.argv[2]), product, content)
+print(json.dumps([m for m in ("coloraide", "yaml", "fontTools", "fontpkg") if m in sys.modules]))
+"""
+
+
+def test_a_banner_from_caches_loads_no_parsers_and_draws_the_same_pixels(tmp_path):
+    """The second banner of a product comes from the on-disk caches (palettes, templates, font
+    tables, prices): it imports none of the libraries that computed them and is pixel-identical."""
+    import numpy as np
+
+    from creative.testing.fixtures import synthetic_product
+
+    photo, mask = synthetic_product("round", (40, 90, 160))
+    rgba = photo.convert("RGBA")
+    rgba.putalpha(mask)
+    rgba.save(tmp_path / "cup.png")
+    env = {**os.environ, "CREATIVE_CACHE_DIR": str(tmp_path / "cache")}
+    runs = []
+    for name in ("cold.png", "warm.png"):
+        r = subprocess.run([sys.executable, "-c", _WARM_RENDER, str(tmp_path / "cup.png"), str(tmp_path / name)],
+                           capture_output=True, text=True, env=env, check=True)
+        runs.append(json.loads(r.stdout))
+    assert "yaml" in runs[0] or "fontTools" in runs[0]  # the cold run did compute something
+    assert runs[1] == [], f"loaded with warm caches: {runs[1]}"
+    with Image.open(tmp_path / "cold.png") as a, Image.open(tmp_path / "warm.png") as b:
+        assert np.array_equal(np.asarray(a), np.asarray(b))

@@ -120,13 +120,15 @@ def run_batch(plan: Plan, *, backend: str = "local", workers: int | None = None,
             store.append(record)
 
         def finished(jobs: list[JobSpec], outcomes) -> None:
+            records = []
             for job, out in zip(jobs, outcomes):
                 summary.render_s += out.seconds
                 if out.ok:
                     summary.rendered += 1
-                    store.append(_job_record(job, out))
                 else:
-                    fail(Failure("job", job.product_id, job.rel_path, out.error or "failed"), _job_record(job, out))
+                    summary.fail(Failure("job", job.product_id, job.rel_path, out.error or "failed"))
+                records.append(_job_record(job, out))
+            store.append_many(records)
 
         def product_failed(rp: ResolvedProduct, reason: str, n: int) -> None:
             rec = rp.record
