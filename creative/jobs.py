@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 from .content import Content
 from .design import Product, render_design, write_design
 from .errors import CreativeError
@@ -71,13 +73,15 @@ def run_one(index: int, job: DesignJob) -> JobResult:
     try:
         res = render_design(job.template, job.product, job.content, job.size, variant=job.variant,
                             scheme=job.scheme, tone=job.tone, brand=job.brand)
+        # the encoder and the thumbnail both start from the pixels as an array: make it once
+        pixels = np.asarray(res.image) if job.thumbnail else None
         write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None,
-                     embed_fonts=job.embed_fonts, manifest=not job.return_manifest)
+                     embed_fonts=job.embed_fonts, manifest=not job.return_manifest, pixels=pixels)
         thumb = None
         if job.thumbnail:
             from .sheet import thumbnail
 
-            thumb = thumbnail(res.image, job.thumbnail)
+            thumb = thumbnail(res.image, job.thumbnail, pixels=pixels)
         manifest = res.manifest(job.product, job.content, job.extra or None) if job.return_manifest else None
         return JobResult(index, job.path, res.score.total, res.score.to_dict(), res.layout.variant, None, thumb,
                          manifest=manifest)

@@ -8,17 +8,18 @@ from PIL import Image, ImageDraw
 THUMB = 280
 
 
-def thumbnail(img: Image.Image, side: int = THUMB) -> Image.Image:
+def thumbnail(img: Image.Image, side: int = THUMB, *, pixels=None) -> Image.Image:  # noqa: ANN001
     """``img`` shrunk to fit ``side`` px a side, as RGB (alpha dropped: banners are opaque), by
-    area averaging (OpenCV: exact halvings while the factor is 2 or more, then one area pass)."""
+    area averaging (OpenCV: exact halvings while the factor is 2 or more, then one area pass).
+    ``pixels``: ``np.asarray(img)`` if the caller has it already."""
     import cv2
     import numpy as np
 
     scale = min(1.0, side / img.width, side / img.height)
     size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
     if img.mode not in ("RGB", "RGBA"):
-        img = img.convert("RGB")
-    px = np.asarray(img)
+        img, pixels = img.convert("RGB"), None
+    px = np.asarray(img) if pixels is None else pixels
     if px.shape[2] == 4:
         px = cv2.cvtColor(px, cv2.COLOR_RGBA2RGB)
     h, w = px.shape[:2]

@@ -59,16 +59,17 @@ def _unlink(p: str) -> None:
 
 
 def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, quality: int = 90,
-               compress_level: int = 3) -> Path:
+               compress_level: int = 3, pixels: Any = None) -> Path:
     """Save ``img`` to ``path`` atomically; JPEG gets RGB, PNG/WebP keep alpha. ``compress_level``
-    (PNG, 0-9) trades size for speed: 1 suits previews written once and looked at."""
+    (PNG, 0-9) trades size for speed: 1 suits previews written once and looked at. ``pixels``:
+    ``np.asarray(img)`` when the caller has it already (it saves a copy of the image)."""
     path = Path(path)
     pil_fmt = format_for(path, fmt)
     if pil_fmt == "SVG":
         raise UsageError(f"{path}: an SVG is written from the design, not from pixels (creative.render.svg)")
     out = img
     if pil_fmt == "JPEG" and img.mode in _CV2_MODES:
-        _atomic_write(path, lambda fh: fh.write(_jpeg_by_opencv(img, quality)))
+        _atomic_write(path, lambda fh: fh.write(_jpeg_by_opencv(img, quality, pixels)))
         return path
     if pil_fmt == "JPEG" and img.mode != "RGB":
         out = img.convert("RGB")
@@ -77,7 +78,7 @@ def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, qu
         params = {"quality": quality, "optimize": False, "subsampling": "4:2:0"}
     elif pil_fmt == "PNG":
         if compress_level <= 1 and out.mode in _CV2_MODES:
-            _atomic_write(path, lambda fh: fh.write(_png_by_opencv(out, compress_level)))
+            _atomic_write(path, lambda fh: fh.write(_png_by_opencv(out, compress_level, pixels)))
             return path
         params = {"compress_level": compress_level}
     elif pil_fmt == "WEBP":
@@ -89,11 +90,11 @@ def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, qu
 _CV2_MODES = ("RGB", "RGBA", "L")
 
 
-def _opencv_pixels(img: Image.Image, keep_alpha: bool):  # -> np.ndarray, OpenCV's channel order
+def _opencv_pixels(img: Image.Image, keep_alpha: bool, pixels: Any = None):  # -> np.ndarray, OpenCV's order
     import cv2
     import numpy as np
 
-    px = np.asarray(img)
+    px = np.asarray(img) if pixels is None else pixels
     if img.mode == "RGB":
         return cv2.cvtColor(px, cv2.COLOR_RGB2BGR)
     if img.mode == "RGBA":
@@ -101,26 +102,26 @@ def _opencv_pixels(img: Image.Image, keep_alpha: bool):  # -> np.ndarray, OpenCV
     return px
 
 
-def _png_by_opencv(img: Image.Image, compress_level: int) -> bytes:
+def _png_by_opencv(img: Image.Image, compress_level: int, pixels: Any = None) -> bytes:
     """The PNG file of an RGB, RGBA or L image through OpenCV's encoder, unfiltered: for fast,
     lightly compressed previews it takes half of Pillow's time, and it lets go of the GIL."""
     import cv2
 
     # no row filters: half the time of the adaptive ones, for files about 15 % larger
-    ok, buf = cv2.imencode(".png", _opencv_pixels(img, True), [cv2.IMWRITE_PNG_COMPRESSION, compress_level,
+    ok, buf = cv2.imencode(".png", _opencv_pixels(img, True, pixels), [cv2.IMWRITE_PNG_COMPRESSION, compress_level,
                                                                cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE])
     if not ok:  # pragma: no cover - OpenCV reports failure only for unsupported arrays
         raise CreativeError("could not encode a PNG")
     return buf.tobytes()
 
 
-def _jpeg_by_opencv(img: Image.Image, quality: int) -> bytes:
+def _jpeg_by_opencv(img: Image.Image, quality: int, pixels: Any = None) -> bytes:
     """The JPEG file (baseline, 4:2:0, like Pillow's with these settings) of an RGB, RGBA (alpha
     dropped, as Pillow's conversion does) or L image: OpenCV converts and encodes in about 60 %
     of the time Pillow takes to convert to RGB and encode."""
     import cv2
 
-    ok, buf = cv2.imencode(".jpg", _opencv_pixels(img, False), [
+    ok, buf = cv2.imencode(".jpg", _opencv_pixels(img, False, pixels), [
         cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 0,
         cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420])
     if not ok:  # pragma: no cover
