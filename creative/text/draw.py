@@ -115,26 +115,31 @@ def _scale_lut(alpha: int) -> list[int]:
     return [v * alpha // 255 for v in range(256)]
 
 
-def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
-    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas (negative offsets allowed)."""
+def _clip(canvas: Image.Image, img: Image.Image, x: int, y: int) -> tuple[Image.Image, tuple[int, int]] | None:
+    """The part of ``img`` placed at ``(x, y)`` that lies on the canvas, and where it goes
+    (None when nothing does; negative offsets allowed)."""
     cx0, cy0 = max(0, -x), max(0, -y)
-    cx1, cy1 = min(mask.width, canvas.width - x), min(mask.height, canvas.height - y)
+    cx1, cy1 = min(img.width, canvas.width - x), min(img.height, canvas.height - y)
     if cx0 >= cx1 or cy0 >= cy1:
-        return
-    if (cx0, cy0, cx1, cy1) != (0, 0, mask.width, mask.height):
-        mask = mask.crop((cx0, cy0, cx1, cy1))
-    canvas.paste(color, (x + cx0, y + cy0, x + cx1, y + cy1), mask)
+        return None
+    if (cx0, cy0, cx1, cy1) != (0, 0, img.width, img.height):
+        img = img.crop((cx0, cy0, cx1, cy1))
+    return img, (x + cx0, y + cy0)
+
+
+def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
+    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas."""
+    part = _clip(canvas, mask, x, y)
+    if part is not None:
+        m, (px, py) = part
+        canvas.paste(color, (px, py, px + m.width, py + m.height), m)
 
 
 def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
-    """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas (negative offsets allowed)."""
-    cx0, cy0 = max(0, -x), max(0, -y)
-    cx1, cy1 = min(layer.width, canvas.width - x), min(layer.height, canvas.height - y)
-    if cx0 >= cx1 or cy0 >= cy1:
-        return
-    if (cx0, cy0, cx1, cy1) != (0, 0, layer.width, layer.height):
-        layer = layer.crop((cx0, cy0, cx1, cy1))
-    canvas.alpha_composite(layer, (x + cx0, y + cy0))
+    """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas."""
+    part = _clip(canvas, layer, x, y)
+    if part is not None:
+        canvas.alpha_composite(part[0], part[1])
 
 
 @lru_cache(maxsize=32)
