@@ -16,7 +16,7 @@ from PIL import Image
 from creative.cutout import REMOVERS, cut_out, get_remover, models, register_remover, unregister_remover
 from creative.cutout.auto import AutoRemover
 from creative.cutout.plain import border_background, local_backdrop, plain_alpha
-from creative.cutout.refine import decontaminate, fill_small_holes, refine
+from creative.cutout.refine import decontaminate, fill_small_holes, pull_push, refine, spread
 from creative.cutout.rembg_backend import ModelRemover
 from creative.errors import InputError, ModelError, UsageError
 
@@ -179,6 +179,25 @@ def test_local_backdrop_follows_a_shadow_and_keeps_the_surface_elsewhere() -> No
     # far from any shadow the surface is kept
     assert np.abs(b[20, 10:30] - surface[20, 10:30]).max() < 0.02
     assert local_backdrop(img, surface, np.zeros_like(sure_bg), 4) is surface
+
+
+def test_pull_push_carries_the_nearest_product_colour_out() -> None:
+    """A light rim before a dark body: the colour reaching the edge is the rim's, not the
+    body's average (what ``spread`` gives), and every pixel gets a colour."""
+    h, w = 60, 120
+    img = np.zeros((h, w, 3), np.float32)
+    img[:, :40] = 0.1  # dark body
+    img[:, 40:46] = 0.8  # light rim, 6 px
+    img[:, 46:] = 1.0  # not product (weight 0)
+    weight = np.zeros((h, w), np.float32)
+    weight[:, :46] = 1.0
+    f = pull_push(img, weight)
+    assert f.shape == img.shape and np.isfinite(f).all()
+    assert abs(float(f[30, 48, 0]) - 0.8) < 0.1  # just outside the rim: the rim's colour
+    assert abs(float(f[30, 48, 0]) - 0.8) < abs(float(spread(img, weight, 12)[30, 48, 0]) - 0.8)
+    assert abs(float(f[30, 20, 0]) - 0.1) < 1e-4  # data is kept where the weight is full
+    assert 0.05 < float(f[30, 110, 0]) < 0.85  # far away: still filled, from the product
+    assert np.isfinite(pull_push(img[:3, :5], weight[:3, :5])).all()  # smaller than a pyramid level
 
 
 def test_plain_alpha_keeps_white_parts_inside_the_product() -> None:

@@ -22,7 +22,7 @@ from PIL import Image
 from ..errors import CreativeError
 
 #: Bump when the cut-out algorithm changes so old entries are not reused.
-CUTOUT_VERSION = 3
+CUTOUT_VERSION = 4
 
 
 @dataclass(frozen=True)

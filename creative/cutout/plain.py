@@ -15,6 +15,8 @@
    makes the edge pixel-exact: ``a = (I - B)·(F - B) / |F - B|²``. ``B`` is the surface
    corrected by the sure backdrop next to the edge (:func:`local_backdrop`), so an edge
    standing on a contact shadow is unmixed against the shadow, not the bright sweep.
+   ``F`` is the product colour just inside the edge, carried out by a pull-push fill
+   (:func:`creative.cutout.refine.pull_push`), not an average of the sure product nearby.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from creative.cutout.refine import MODEL_SIDE, fill_small_holes, spread, unclear_subject, unmix
+from creative.cutout.refine import MODEL_SIDE, fill_small_holes, pull_push, spread, unclear_subject, unmix
 
 
 #: When the model is unsure, a piece with more than this share of backdrop-coloured pixels is dropped.
@@ -198,7 +200,8 @@ def plain_alpha(rgb: np.ndarray, bg: Background, prior: np.ndarray | None = None
     fgw = sure_fg[yy, xx].astype(np.float32)
     if fgw.sum() == 0:
         fgw = product[yy, xx].astype(np.float32)
-    fg = spread(sub_img, fgw, r + 1)
+    # the product colour just inside the edge, carried out (not a band-wide average)
+    fg = pull_push(sub_img, fgw)
     fallback = cv2.GaussianBlur(product[yy, xx].astype(np.float32), (0, 0), 0.7)
     if prior is not None:
         fallback = 0.5 * fallback + 0.5 * np.clip(prior[yy, xx], 0, 1).astype(np.float32)

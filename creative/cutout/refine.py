@@ -110,6 +110,38 @@ def spread(colors: np.ndarray, weight: np.ndarray, radius: int) -> np.ndarray:
     return _spread_sums(colors * weight[..., None], weight, radius)
 
 
+def pull_push(colors: np.ndarray, weight: np.ndarray, gain: float = 4.0) -> np.ndarray:
+    """The colours of the weighted pixels (``weight`` 0–1) carried into the rest of the image,
+    nearest first: a pull-push fill over an image pyramid (float32 H×W×3).
+
+    Every pyramid level holds the weighted mean colour of its cells; going back up, a pixel
+    keeps its own level's colour as far as that level has data (``weight × gain``, at most 1)
+    and takes the coarser level's for the rest. Unlike :func:`spread`, which averages every
+    sample within a fixed radius, the product colour reaching an edge pixel is the one just
+    inside it (a light rim before a dark body stays light), and the fill reaches as far as it
+    must (a 20-px soft ramp is filled from its opaque top, not from the half-mixed pixels
+    around it). The same idea as multi-level foreground estimation (Germer et al. 2020,
+    pymatting's ``estimate_foreground_ml``), without the solver: about 70 ms for 1.5 MP here.
+    """
+    cv2 = _cv2()
+    levels = [(colors * weight[..., None], weight)]
+    while min(levels[-1][1].shape) >= 4:
+        c, w = levels[-1]
+        levels.append((cv2.pyrDown(c), cv2.pyrDown(w)))
+    c, w = levels[-1]
+    est = c / np.maximum(w, 1e-6)[..., None]
+    for c, w in reversed(levels[:-1]):
+        up = cv2.resize(est, (w.shape[1], w.shape[0]), interpolation=cv2.INTER_LINEAR)
+        if up.ndim == 2:  # cv2 drops a single channel
+            up = up[..., None]
+        own = c / np.maximum(w, 1e-6)[..., None]
+        own -= up
+        own *= np.minimum(w * gain, 1.0)[..., None]
+        own += up
+        est = own
+    return est
+
+
 def _spread_sums(weighted: np.ndarray, weight: np.ndarray, radius: int) -> np.ndarray:
     cv2 = _cv2()
     k = 2 * radius + 1
