@@ -278,18 +278,35 @@ def test_bad_sizes(size, tmp_path, capsys):
 
 
 def _disk_full(monkeypatch) -> None:
-    """Every write through an open file (the atomic writers hand Pillow their temp file) fails with ENOSPC."""
+    """Every file the atomic writers open for writing (``os.fdopen`` on their temp file) takes a
+    few bytes and then fails with ENOSPC, whichever encoder (Pillow, OpenCV, json) writes."""
     import errno
 
-    real_save = Image.Image.save
+    real_fdopen = os.fdopen
 
-    def full(self, fp, *a, **kw):
-        if hasattr(fp, "write"):
-            fp.write(b"\x89PNG partial")
+    class Full:
+        def __init__(self, fh):
+            self._fh = fh
+
+        def write(self, data):
+            self._fh.write(bytes(data[:8]))
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_save(self, fp, *a, **kw)
 
-    monkeypatch.setattr(Image.Image, "save", full)
+        def __getattr__(self, name):
+            return getattr(self._fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._fh.close()
+            return False
+
+    def fdopen(fd, mode="r", *a, **kw):
+        fh = real_fdopen(fd, mode, *a, **kw)
+        return Full(fh) if "w" in mode else fh
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
 
 
 def test_disk_full_leaves_no_partial_file(tmp_path, capsys, monkeypatch):

@@ -211,10 +211,23 @@ def test_writes_leave_no_temp_files(ellipse: type[FakeRemover], photo: Path, cac
 
 def test_failed_write_leaves_nothing(ellipse: type[FakeRemover], photo: Path, cache: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(self: Image.Image, *args: object, **kwargs: object) -> None:
-        raise OSError("disk full")
+    real_fdopen = os.fdopen
 
-    monkeypatch.setattr(Image.Image, "save", boom)
+    class Full:  # the cache's temp file takes nothing: every write fails
+        def __init__(self, fh):  # noqa: ANN001
+            self._fh = fh
+
+        def write(self, data: bytes) -> int:
+            raise OSError("disk full")
+
+        def __enter__(self):  # noqa: ANN204
+            return self
+
+        def __exit__(self, *exc: object) -> bool:
+            self._fh.close()
+            return False
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **kw: Full(real_fdopen(fd, mode, *a, **kw)))
     with pytest.raises(OSError, match="disk full"):
         cut_out(photo, remover="ellipse")
     assert [p for p in cache.rglob("*") if p.is_file()] == []

@@ -78,7 +78,7 @@ def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, qu
         params = {"quality": quality, "optimize": False, "subsampling": "4:2:0"}
     elif pil_fmt == "PNG":
         if compress_level <= 1 and out.mode in _CV2_MODES:
-            _atomic_write(path, lambda fh: fh.write(_png_by_opencv(out, compress_level, pixels)))
+            _atomic_write(path, lambda fh: fh.write(png_bytes(out, compress_level=compress_level, pixels=pixels)))
             return path
         params = {"compress_level": compress_level}
     elif pil_fmt == "WEBP":
@@ -102,14 +102,20 @@ def _opencv_pixels(img: Image.Image, keep_alpha: bool, pixels: Any = None):  # -
     return px
 
 
-def _png_by_opencv(img: Image.Image, compress_level: int, pixels: Any = None) -> bytes:
-    """The PNG file of an RGB, RGBA or L image through OpenCV's encoder, unfiltered: for fast,
-    lightly compressed previews it takes half of Pillow's time, and it lets go of the GIL."""
+_PNG_FILTERS = {"none": "IMWRITE_PNG_FILTER_NONE", "up": "IMWRITE_PNG_FILTER_UP"}
+
+
+def png_bytes(img: Image.Image, *, compress_level: int = 1, row_filter: str = "none", pixels: Any = None) -> bytes:
+    """The PNG file of an RGB, RGBA or L image through OpenCV's encoder (it lets go of the GIL),
+    with one row filter for every row: ``none`` encodes fastest (previews: half of Pillow's time,
+    files about 15 % larger); ``up`` makes files as small as Pillow's at level 1 that decode in
+    about 55 % of the time (caches read far more often than written)."""
     import cv2
 
-    # no row filters: half the time of the adaptive ones, for files about 15 % larger
-    ok, buf = cv2.imencode(".png", _opencv_pixels(img, True, pixels), [cv2.IMWRITE_PNG_COMPRESSION, compress_level,
-                                                               cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE])
+    if img.mode not in _CV2_MODES:
+        raise ValueError(f"png_bytes takes RGB, RGBA or L images, not {img.mode}")
+    ok, buf = cv2.imencode(".png", _opencv_pixels(img, True, pixels), [
+        cv2.IMWRITE_PNG_COMPRESSION, compress_level, cv2.IMWRITE_PNG_FILTER, getattr(cv2, _PNG_FILTERS[row_filter])])
     if not ok:  # pragma: no cover - OpenCV reports failure only for unsupported arrays
         raise CreativeError("could not encode a PNG")
     return buf.tobytes()
