@@ -104,7 +104,8 @@ def render_task(job: JobSpec, prepared: Prepared, ctx: WorkerContext | None = No
 
 #: Renderer caches that only ever help the product being rendered: a batch never comes back to
 #: a product, so they are emptied after each one ((module, function) pairs, looked up lazily).
-PER_PRODUCT_CACHES = (("creative.render.compose", "_product_pixels"), ("creative.render.compose", "_load_png"),
+PER_PRODUCT_CACHES = (("creative.render.compose", "_product_pixels"), ("creative.render.compose", "_product_layer"),
+                      ("creative.render.compose", "_load_png"),
                       ("creative.design", "_LAYOUTS"),
                       ("creative.render.compose", "_BASE_CACHE"), ("creative.cutout.cache", "_read_png"))
 #: Caches that help every product but grow with each new text size: emptied when over budget.

@@ -234,8 +234,26 @@ def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) 
 
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
     x0, y0, x1, y1 = el.box
-    img, off = _product_pixels(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
-    _paste_clipped(canvas, img, (x0 + off[0], y0 + off[1]))
+    colour, mask, off = _product_layer(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
+    x, y = x0 + off[0], y0 + off[1]
+    cx0, cy0 = max(0, -x), max(0, -y)
+    cx1, cy1 = min(mask.width, canvas.width - x), min(mask.height, canvas.height - y)
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    if (cx0, cy0, cx1, cy1) != (0, 0, mask.width, mask.height):
+        colour, mask = colour.crop((cx0, cy0, cx1, cy1)), mask.crop((cx0, cy0, cx1, cy1))
+    # over the opaque canvas, "over" is a blend through the product's alpha: one paste
+    canvas.paste(colour, (x + cx0, y + cy0), mask)
+
+
+@lru_cache(maxsize=64)
+def _product_layer(path: str, size: tuple[int, int], shadow_opacity: float) -> tuple[Image.Image, Image.Image, tuple[int, int]]:
+    """:func:`_product_pixels` as an opaque colour layer and its alpha as a mask, for pasting
+    (the RGBA image itself is not kept: only the SVG export asks for it)."""
+    img, off = _product_pixels.__wrapped__(path, size, shadow_opacity)
+    mask = img.getchannel("A")
+    img.putalpha(255)
+    return img, mask, off
 
 
 def _draw_image(canvas: Image.Image, el: Element, layer: ImageLayer) -> None:

@@ -97,7 +97,7 @@ def coverage(block: TextBlock, box: Box, *, valign: str = "top") -> tuple[np.nda
     return _coverage(block), (x, y)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def _coverage(block: TextBlock) -> np.ndarray:
     mask, emoji = _render(block)
     if emoji:
@@ -142,7 +142,7 @@ def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
         canvas.alpha_composite(part[0], part[1])
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)
 def _render(block: TextBlock) -> tuple[Image.Image, tuple[tuple[Image.Image, tuple[int, int]], ...]]:
     """Coverage mask of the block's text (block-sized "L") and its emoji bitmaps with offsets.
 
