@@ -274,13 +274,13 @@ def render_design(
 
 def write_design(result: DesignResult, path: Path, product: Product | None, content: Content, *,
                  fmt: str | None = None, extra: dict | None = None, embed_fonts: bool = False,
-                 manifest: bool = True, pixels: np.ndarray | None = None) -> Path:
+                 manifest: bool = True, bgr: np.ndarray | None = None) -> Path:
     """Write the image and its sidecar ``NAME.json`` (both atomically; the sidecar only when
     ``manifest``, else the caller writes it); returns the image path.
 
     ``fmt`` (or the extension) ``svg`` writes a layered SVG built from the layout, palette and
     text records (``creative.render.svg``), with the fonts embedded when ``embed_fonts``.
-    ``pixels``: ``np.asarray(result.image)`` if the caller has made it (see ``save_image``).
+    ``bgr``: the image's :func:`creative.render.export.bgr_pixels` if the caller has made them.
     """
     from .render.export import format_for
 
@@ -291,7 +291,7 @@ def write_design(result: DesignResult, path: Path, product: Product | None, cont
         save_svg(build_svg(result.layout, result.template, result.palette, result.rendered.texts, cutout,
                            embed_fonts=embed_fonts), path)
     else:
-        save_image(result.image, path, fmt, pixels=pixels)
+        save_image(result.image, path, fmt, bgr=bgr)
     if manifest:
         save_json(result.manifest(product, content, extra), path.with_suffix(".json"))
     return path

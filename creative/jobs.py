@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-import numpy as np
-
 from .content import Content
 from .design import Product, render_design, write_design
 from .errors import CreativeError
+from .render.export import bgr_pixels
 from .template.spec import Template
 
 
@@ -73,15 +72,15 @@ def run_one(index: int, job: DesignJob) -> JobResult:
     try:
         res = render_design(job.template, job.product, job.content, job.size, variant=job.variant,
                             scheme=job.scheme, tone=job.tone, brand=job.brand)
-        # the encoder and the thumbnail both start from the pixels as an array: make it once
-        pixels = np.asarray(res.image) if job.thumbnail else None
+        # the JPEG encoder and the thumbnail both start from OpenCV's BGR array: make it once
+        bgr = bgr_pixels(res.image) if job.thumbnail and res.image.mode in ("RGB", "RGBA") else None
         write_design(res, job.path, job.product, job.content, fmt=job.fmt, extra=job.extra or None,
-                     embed_fonts=job.embed_fonts, manifest=not job.return_manifest, pixels=pixels)
+                     embed_fonts=job.embed_fonts, manifest=not job.return_manifest, bgr=bgr)
         thumb = None
         if job.thumbnail:
             from .sheet import thumbnail
 
-            thumb = thumbnail(res.image, job.thumbnail, pixels=pixels)
+            thumb = thumbnail(res.image, job.thumbnail, bgr=bgr)
         manifest = res.manifest(job.product, job.content, job.extra or None) if job.return_manifest else None
         return JobResult(index, job.path, res.score.total, res.score.to_dict(), res.layout.variant, None, thumb,
                          manifest=manifest)

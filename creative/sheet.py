@@ -8,27 +8,26 @@ from PIL import Image, ImageDraw
 THUMB = 280
 
 
-def thumbnail(img: Image.Image, side: int = THUMB, *, pixels=None) -> Image.Image:  # noqa: ANN001
+def thumbnail(img: Image.Image, side: int = THUMB, *, bgr=None) -> Image.Image:  # noqa: ANN001
     """``img`` shrunk to fit ``side`` px a side, as RGB (alpha dropped: banners are opaque), by
     area averaging (OpenCV: exact halvings while the factor is 2 or more, then one area pass).
-    ``pixels``: ``np.asarray(img)`` if the caller has it already."""
+    ``bgr``: the image's ``creative.render.export.bgr_pixels`` if the caller has them already."""
     import cv2
-    import numpy as np
+
+    from .render.export import bgr_pixels
 
     scale = min(1.0, side / img.width, side / img.height)
     size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
-    if img.mode not in ("RGB", "RGBA"):
-        img, pixels = img.convert("RGB"), None
-    px = np.asarray(img) if pixels is None else pixels
-    if px.shape[2] == 4:
-        px = cv2.cvtColor(px, cv2.COLOR_RGBA2RGB)
+    if bgr is None:
+        bgr = bgr_pixels(img if img.mode in ("RGB", "RGBA") else img.convert("RGB"))
+    px = bgr
     h, w = px.shape[:2]
     while w >= 2 * size[0] and h >= 2 * size[1]:
         px = cv2.resize(px[: h - h % 2, : w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
         h, w = px.shape[:2]
     if (w, h) != size:
         px = cv2.resize(px, size, interpolation=cv2.INTER_AREA)
-    return Image.fromarray(np.ascontiguousarray(px))
+    return Image.fromarray(cv2.cvtColor(px, cv2.COLOR_BGR2RGB))
 
 
 def contact_sheet_image(items: list[tuple[Image.Image, str]], *, side: int = THUMB, columns: int | None = None,
