@@ -10,9 +10,10 @@ small results.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .content import Content
 from .design import Product, render_design, write_design
@@ -57,6 +58,20 @@ class JobResult:
 
 
 _JOBS: list[DesignJob] = []
+
+
+@contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """While forked workers live: the parent's objects out of the garbage collector's sight
+    (``gc.freeze``), so a collection in a child does not write to every inherited object and
+    copy the parent's memory page by page (the reason Python has ``gc.freeze``)."""
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def default_workers() -> int:
@@ -144,7 +159,7 @@ def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
     warm(jobs)
     try:
         workers = min(workers, len(jobs))
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with frozen_for_fork(), ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             chunk = chunksize or max(1, min(16, len(jobs) // (workers * 4)))
             for r in pool.map(_worker, range(len(jobs)), chunksize=chunk):
                 done(r)

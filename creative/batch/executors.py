@@ -81,11 +81,15 @@ class LocalExecutor(Executor):
 
         if self.address:
             raise UsageError("--address applies to the ray backend only")
+        from ..jobs import frozen_for_fork
+
         ctx = mp.get_context("fork") if hasattr(os, "fork") else None
         self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         # With fork, every worker is forked at the first submit: do it now, before the driver
-        # starts threads (progress bar, downloads), so no child inherits a held lock.
-        self._pool.submit(worker.noop).result()
+        # starts threads (progress bar, downloads), so no child inherits a held lock; and with
+        # the driver's objects frozen, so the children's collections do not copy its memory.
+        with frozen_for_fork():
+            self._pool.submit(worker.noop).result()
 
     def close(self, cancel: bool = False) -> None:
         pool = getattr(self, "_pool", None)
