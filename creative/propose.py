@@ -126,8 +126,9 @@ def used_roles(template: Template) -> tuple[str, ...]:
             if v in ROLES:
                 found.add(v)
         elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
+            for k, x in v.items():
+                if k != "type":  # a layer's kind ("background") is not a colour it paints with
+                    walk(x)
         elif isinstance(v, (list, tuple)):
             for x in v:
                 walk(x)
