@@ -24,7 +24,7 @@ from .sheet import THUMB, contact_sheet_image
 from .render.export import EXTENSIONS, format_for
 from .sizes import aspect_class, format_size
 from .template import all_templates
-from .template.spec import TONE_NAMES, Template
+from .template.spec import TONE_NAMES, Template, Variant
 
 
 @dataclass(frozen=True)
@@ -94,15 +94,19 @@ def candidates(templates: list[Template], size: tuple[int, int], n: int, brand: 
 
 
 def distinct_candidates(cands: list[Candidate], product: Product, n: int,
-                        brand: tuple[str, ...] | None) -> list[Candidate]:
+                        brand: tuple[str, ...] | None, size: tuple[int, int] | None = None) -> list[Candidate]:
     """The first ``n`` candidates that differ in what they would draw: two schemes that yield
-    the same palette for a template and variant are one design, not two."""
+    the same palette for a template and variant are one design, not two. With ``size``, only
+    the layers the candidate's layout variant places count (a badge the variant leaves out
+    paints nothing)."""
     from .design import palette_for
 
+    aspect = aspect_class(size) if size else None
     seen, out = set(), []
     for c in cands:
         pal = palette_for(product.swatches, c.scheme, c.tone, brand)
-        key = (c.template.name, c.variant, tuple(pal.hex(r) for r in used_roles(c.template)))
+        variant = c.template.variants_for(aspect)[c.variant] if aspect else None
+        key = (c.template.name, c.variant, tuple(pal.hex(r) for r in used_roles(c.template, variant)))
         if key in seen:
             continue
         seen.add(key)
@@ -112,13 +116,15 @@ def distinct_candidates(cands: list[Candidate], product: Product, n: int,
     return out
 
 
-def used_roles(template: Template) -> tuple[str, ...]:
-    """The palette roles a template's layers paint with: two palettes that agree on these draw
-    the same design (text colours may still be adjusted for contrast, alike for both)."""
-    key = id(template)
+def used_roles(template: Template, variant: Variant | None = None) -> tuple[str, ...]:
+    """The palette roles a template's layers paint with (with ``variant``: the layers that
+    variant draws, i.e. backgrounds and the layers it gives a slot or a stack place): two
+    palettes that agree on these draw the same design (text colours may still be adjusted for
+    contrast, alike for both)."""
+    key = (id(template), id(variant))
     hit = _USED_ROLES.get(key)
-    if hit is not None and hit[0] is template:
-        return hit[1]
+    if hit is not None and hit[0] is template and hit[1] is variant:
+        return hit[2]
     found: set[str] = set()
 
     def walk(v: object) -> None:
@@ -133,13 +139,17 @@ def used_roles(template: Template) -> tuple[str, ...]:
             for x in v:
                 walk(x)
 
-    walk([layer.model_dump() for layer in template.layers])
+    placed = None
+    if variant is not None:
+        placed = set(variant.slots) | {item for st in variant.stacks for item in st.flat_items}
+    walk([layer.model_dump() for layer in template.layers
+          if placed is None or layer.type == "background" or getattr(layer, "id", None) in placed])
     roles = tuple(r for r in ROLES if r in found)
-    _USED_ROLES[key] = (template, roles)
+    _USED_ROLES[key] = (template, variant, roles)
     return roles
 
 
-_USED_ROLES: dict[int, tuple[Template, tuple[str, ...]]] = {}
+_USED_ROLES: dict[tuple[int, int], tuple[Template, Variant | None, tuple[str, ...]]] = {}
 
 
 def _n_extra(group: list[Candidate]) -> int:
@@ -182,7 +192,7 @@ def propose(
         suggested_styles = prod.tone.styles if prod.tone else ()
     groups = prefer_styles(tpls, suggested_styles) if not styles and suggested_styles else (tpls,)
     pool = [c for g in groups if g for c in candidates(g, size, 10 * n + 50, brand)]
-    cands = _by_layout(distinct_candidates(pool, prod, n, brand))
+    cands = _by_layout(distinct_candidates(pool, prod, n, brand, size))
     out = Path(out_dir)
     _remove_previous(out)
     ext = EXTENSIONS[format_for(Path(f"x.{fmt}"))]

@@ -239,14 +239,19 @@ def test_proposals_differ_in_the_colours_their_template_paints_with(product_phot
     # its ground is painted in fixed colours: only the badge burst follows the palette (a layer of
     # type "background" is not the colour role "background")
     assert set(used_roles(festival)) == {"accent", "text_on_accent"}
+    # a variant that gives the badge no place paints no palette colour at all
+    hero = next(v for v in festival.variants_for("square") if v.name == "price-hero")
+    assert used_roles(festival, hero) == ()
     prod = prepare_product(product_photos["bottle"], remover="fake")
-    cands = distinct_candidates(candidates(all_templates(), (1080, 1080), 500), prod, 500, None)
+    cands = distinct_candidates(candidates(all_templates(), (1080, 1080), 500), prod, 500, None, (1080, 1080))
     seen = set()
     for c in cands:
         pal = palette_for(prod.swatches, c.scheme, c.tone, None)
-        key = (c.template.name, c.variant, tuple(pal.rgb(r) for r in used_roles(c.template)))
+        variant = c.template.variants_for("square")[c.variant]
+        key = (c.template.name, c.variant, tuple(pal.rgb(r) for r in used_roles(c.template, variant)))
         assert key not in seen, f"{c.template.name} {c.scheme} {c.tone} repeats a design"
         seen.add(key)
+    assert sum(1 for c in cands if c.template.name == "festival" and c.variant == festival.variants_for("square").index(hero)) == 1
     # a template that paints with every role keeps every scheme whose palette differs
     assert len({c.scheme for c in cands if c.template.name == "minimal"}) >= 3
 
