@@ -284,14 +284,23 @@ def write_design(result: DesignResult, path: Path, product: Product | None, cont
     """
     from .render.export import format_for
 
-    if format_for(path, fmt) == "SVG":
-        from .render.svg import build_svg, save_svg
-
-        cutout = str(product.cutout_path) if product else None
-        save_svg(build_svg(result.layout, result.template, result.palette, result.rendered.texts, cutout,
-                           embed_fonts=embed_fonts), path)
-    else:
-        save_image(result.image, path, fmt, bgr=bgr)
+    # The sidecar first, the image last: an image under its final name always has its sidecar,
+    # even when the process is killed between the two (a sidecar alone counts for nothing, and
+    # one whose image could not be written is taken back).
+    side = path.with_suffix(".json")
     if manifest:
-        save_json(result.manifest(product, content, extra), path.with_suffix(".json"))
+        save_json(result.manifest(product, content, extra), side)
+    try:
+        if format_for(path, fmt) == "SVG":
+            from .render.svg import build_svg, save_svg
+
+            cutout = str(product.cutout_path) if product else None
+            save_svg(build_svg(result.layout, result.template, result.palette, result.rendered.texts, cutout,
+                               embed_fonts=embed_fonts), path)
+        else:
+            save_image(result.image, path, fmt, bgr=bgr)
+    except BaseException:
+        if manifest:
+            side.unlink(missing_ok=True)
+        raise
     return path

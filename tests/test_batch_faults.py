@@ -100,3 +100,4 @@ def test_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeyp
     assert (s.rendered, s.failed, s.exit_code) == (0, 2, 1)
     assert "No space left on device" in s.failures[0].reason
     assert not list(plan.out_dir.rglob("*.jpg")) and not list(plan.out_dir.rglob("*.part"))
+    assert not [p for p in plan.out_dir.rglob("*.json") if ".creative" not in p.parts]  # no sidecar left alone
