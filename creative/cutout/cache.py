@@ -53,13 +53,10 @@ def _read_png(path: Path, mtime_ns: int, size: int) -> Image.Image:
 
 
 def cache_dir() -> Path:
-    """``$CREATIVE_CACHE_DIR``, else the user cache dir ``creative/cutouts``."""
-    env = os.environ.get("CREATIVE_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
+    """``$CREATIVE_CACHE_DIR`` itself, else ``cutouts`` in the user cache dir (``creative.disk_cache``)."""
+    from ..disk_cache import cache_root
 
-    return Path(platformdirs.user_cache_dir("creative")) / "cutouts"
+    return cache_root() if os.environ.get("CREATIVE_CACHE_DIR") else cache_root() / "cutouts"
 
 
 def make_key(content_hash: str, remover: str, options: Mapping[str, object]) -> str:

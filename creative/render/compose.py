@@ -19,6 +19,7 @@ from ..color import Palette, fix_text_color, measured_contrast, parse_color, req
 from ..layout import Element, Layout
 from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
 from ..text import coverage, draw_block
+from ..text.draw import clip_to_canvas
 from .paint import fill_image, paint_shape
 
 RGB = tuple[int, int, int]
@@ -223,27 +224,22 @@ def _resample(pre: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) -> None:
-    x, y = pos
-    cx0, cy0 = max(0, -x), max(0, -y)
-    cx1, cy1 = min(img.width, canvas.width - x), min(img.height, canvas.height - y)
-    if cx1 <= cx0 or cy1 <= cy0:
-        return
-    part = img if (cx0, cy0, cx1, cy1) == (0, 0, img.width, img.height) else img.crop((cx0, cy0, cx1, cy1))
-    canvas.alpha_composite(part, (x + cx0, y + cy0))
+    part = clip_to_canvas(canvas, img, *pos)
+    if part is not None:
+        canvas.alpha_composite(*part)
 
 
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
     x0, y0, x1, y1 = el.box
     colour, mask, off = _product_layer(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
-    x, y = x0 + off[0], y0 + off[1]
-    cx0, cy0 = max(0, -x), max(0, -y)
-    cx1, cy1 = min(mask.width, canvas.width - x), min(mask.height, canvas.height - y)
-    if cx1 <= cx0 or cy1 <= cy0:
-        return
-    if (cx0, cy0, cx1, cy1) != (0, 0, mask.width, mask.height):
-        colour, mask = colour.crop((cx0, cy0, cx1, cy1)), mask.crop((cx0, cy0, cx1, cy1))
-    # over the opaque canvas, "over" is a blend through the product's alpha: one paste
-    canvas.paste(colour, (x + cx0, y + cy0), mask)
+    part = clip_to_canvas(canvas, mask, x0 + off[0], y0 + off[1])
+    if part is not None:
+        mask, (x, y) = part
+        if mask.size != colour.size:  # clipped: the same part of the colour layer
+            cx, cy = x - (x0 + off[0]), y - (y0 + off[1])
+            colour = colour.crop((cx, cy, cx + mask.width, cy + mask.height))
+        # over the opaque canvas, "over" is a blend through the product's alpha: one paste
+        canvas.paste(colour, (x, y), mask)
 
 
 @lru_cache(maxsize=64)

@@ -115,7 +115,7 @@ def _scale_lut(alpha: int) -> list[int]:
     return [v * alpha // 255 for v in range(256)]
 
 
-def _clip(canvas: Image.Image, img: Image.Image, x: int, y: int) -> tuple[Image.Image, tuple[int, int]] | None:
+def clip_to_canvas(canvas: Image.Image, img: Image.Image, x: int, y: int) -> tuple[Image.Image, tuple[int, int]] | None:
     """The part of ``img`` placed at ``(x, y)`` that lies on the canvas, and where it goes
     (None when nothing does; negative offsets allowed)."""
     cx0, cy0 = max(0, -x), max(0, -y)
@@ -129,7 +129,7 @@ def _clip(canvas: Image.Image, img: Image.Image, x: int, y: int) -> tuple[Image.
 
 def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
     """``canvas.paste(color, (x, y), mask)`` clipped to the canvas."""
-    part = _clip(canvas, mask, x, y)
+    part = clip_to_canvas(canvas, mask, x, y)
     if part is not None:
         m, (px, py) = part
         canvas.paste(color, (px, py, px + m.width, py + m.height), m)
@@ -137,7 +137,7 @@ def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: in
 
 def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
     """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas."""
-    part = _clip(canvas, layer, x, y)
+    part = clip_to_canvas(canvas, layer, x, y)
     if part is not None:
         canvas.alpha_composite(part[0], part[1])
 
