@@ -19,7 +19,7 @@ from ..color import Palette, fix_text_color, measured_contrast, parse_color, req
 from ..layout import Element, Layout
 from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
 from ..text import coverage, draw_block
-from ..text.draw import clip_to_canvas
+from ..text.draw import clip_to_canvas, paint_through
 from .paint import fill_image, paint_shape
 
 RGB = tuple[int, int, int]
@@ -131,21 +131,46 @@ def _load_asset(path: str) -> Image.Image:
 def _load_png(path: str) -> np.ndarray:
     """A cut-out PNG decoded once, as premultiplied RGBA pixels (what every resize starts from)."""
     with Image.open(path) as im:
-        return _premultiplied(im.convert("RGBA"))
+        return _premultiplied(im if im.mode == "RGBA" else im.convert("RGBA"))  # (converting to its own mode copies)
 
 
 def _premultiplied(img: Image.Image) -> np.ndarray:
     return np.asarray(img if img.mode == "RGBa" else img.convert("RGBa"))
 
 
+def _shadow_alpha(alpha: np.ndarray, size: tuple[int, int], shadow_opacity: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The soft contact shadow of a product whose alpha (``size``) is given: its own alpha (uint8,
+    larger than ``size`` by a padding) and the product's offset inside it.
+
+    The product's alpha at a quarter of the size (an exact 4x4 average: OpenCV's fast path),
+    padded, blurred, scaled by ``shadow_opacity`` and enlarged again, ``drop`` px lower than the
+    product (a contact shadow, not a drop shadow)."""
+    import cv2
+
+    w, h = size
+    k = 4
+    qw, qh = max(1, w // k), max(1, h // k)
+    if w >= k and h >= k:
+        small = cv2.resize(np.ascontiguousarray(alpha[: qh * k, : qw * k]), (qw, qh), interpolation=cv2.INTER_AREA)
+    else:
+        small = cv2.resize(np.ascontiguousarray(alpha), (qw, qh), interpolation=cv2.INTER_AREA)
+    pad = max(2, int(0.06 * max(small.shape)))
+    padded = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    blurred = cv2.GaussianBlur(padded, (0, 0), max(1.0, 0.025 * max(small.shape)))
+    blurred = _opacity_lut(shadow_opacity)[blurred]
+    shadow_a = cv2.resize(blurred, (padded.shape[1] * k, padded.shape[0] * k), interpolation=cv2.INTER_LINEAR)
+    drop = int(0.03 * h)
+    return shadow_a, (pad * k, max(0, pad * k - drop))
+
+
 @lru_cache(maxsize=64)
 def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> tuple[Image.Image, tuple[int, int]]:
-    """The cut-out resized to ``size`` with its soft contact shadow baked in, and the offset of
-    that image relative to the product's box (cached per size: every template reuses it).
+    """The cut-out resized to ``size`` with its soft contact shadow baked in (one RGBA image, for
+    the SVG export), and the offset of that image relative to the product's box.
 
-    The shadow is the product's alpha at a quarter of the size, padded, blurred, scaled by
-    ``shadow_opacity`` and enlarged again, ``drop`` px lower than the product; the product is
-    composited over it in premultiplied pixels (``P + S * (1 - Pa)``), all in OpenCV/numpy."""
+    The product is composited over the (black) shadow in premultiplied pixels: over it the
+    product keeps its colour and only alpha accumulates (``Pa + Sa * (1 - Pa)``). The raster
+    renderer paints the same two layers one after the other instead (:func:`_draw_product`)."""
     import cv2
 
     pre = _load_png(path)
@@ -154,23 +179,15 @@ def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> 
     if shadow_opacity <= 0:
         return _straight(pre), (0, 0)
     w, h = size
-    k = 4
-    small = cv2.resize(np.ascontiguousarray(pre[..., 3]), (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA)
-    pad = max(2, int(0.06 * max(small.shape)))
-    padded = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-    blurred = cv2.GaussianBlur(padded, (0, 0), max(1.0, 0.025 * max(small.shape)))
-    blurred = _opacity_lut(shadow_opacity)[blurred]
-    shadow_a = cv2.resize(blurred, (padded.shape[1] * k, padded.shape[0] * k), interpolation=cv2.INTER_LINEAR)
+    shadow_a, (ox, oy) = _shadow_alpha(pre[..., 3], size, shadow_opacity)
     out = np.zeros((*shadow_a.shape, 4), np.uint8)
     out[..., 3] = shadow_a
-    drop = int(0.03 * h)
-    # the shadow sits ``drop`` px lower than the product; place the product onto it
-    ox, oy = pad * k, max(0, pad * k - drop)
     region = out[oy : oy + h, ox : ox + w]
-    # the shadow is black: over it the product keeps its colour, and only alpha accumulates
-    pa = pre[..., 3].astype(np.uint16)
-    region[..., 3] = pa + (region[..., 3] * (255 - pa) + 127) // 255
-    region[..., :3] = pre[..., :3]
+    sa = np.ascontiguousarray(region[..., 3])
+    pa = np.ascontiguousarray(pre[..., 3])
+    combined = cv2.add(pa, cv2.multiply(sa, cv2.subtract(255, pa), scale=1 / 255))
+    region[...] = pre  # whole pixels: a contiguous copy (a 3-of-4-channel copy is strided and slow)
+    region[..., 3] = combined
     return _straight(out), (-ox, -oy)
 
 
@@ -230,26 +247,42 @@ def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) 
 
 
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
-    x0, y0, x1, y1 = el.box
-    colour, mask, off = _product_layer(cutout_path, (x1 - x0, y1 - y0), layer.shadow_opacity if layer.shadow else 0.0)
-    part = clip_to_canvas(canvas, mask, x0 + off[0], y0 + off[1])
+    """The contact shadow (black through its alpha), then the product (its colour through its
+    alpha): over the opaque canvas each "over" is one paste, and the two in turn give the pixels
+    of the product composited over its shadow first (:func:`_product_pixels`)."""
+    x0, y0 = el.box[:2]
+    colour, mask, shadow = _product_layer(cutout_path, (el.box[2] - x0, el.box[3] - y0),
+                                          layer.shadow_opacity if layer.shadow else 0.0)
+    if shadow is not None:
+        shadow_mask, (sx, sy) = shadow
+        part = clip_to_canvas(canvas, shadow_mask, x0 + sx, y0 + sy)
+        if part is not None:
+            paint_through(canvas, (0, 0, 0, 255), *part)
+    part = clip_to_canvas(canvas, mask, x0, y0)
     if part is not None:
         mask, (x, y) = part
         if mask.size != colour.size:  # clipped: the same part of the colour layer
-            cx, cy = x - (x0 + off[0]), y - (y0 + off[1])
+            cx, cy = x - x0, y - y0
             colour = colour.crop((cx, cy, cx + mask.width, cy + mask.height))
-        # over the opaque canvas, "over" is a blend through the product's alpha: one paste
         canvas.paste(colour, (x, y), mask)
 
 
 @lru_cache(maxsize=64)
-def _product_layer(path: str, size: tuple[int, int], shadow_opacity: float) -> tuple[Image.Image, Image.Image, tuple[int, int]]:
-    """:func:`_product_pixels` as an opaque colour layer and its alpha as a mask, for pasting
-    (the RGBA image itself is not kept: only the SVG export asks for it)."""
-    img, off = _product_pixels.__wrapped__(path, size, shadow_opacity)
+def _product_layer(path: str, size: tuple[int, int], shadow_opacity: float
+                   ) -> tuple[Image.Image, Image.Image, tuple[Image.Image, tuple[int, int]] | None]:
+    """The cut-out resized to ``size`` as an opaque colour layer and its alpha as a mask, and its
+    contact shadow as a mask with its offset from the product's box (None without a shadow)."""
+    pre = _load_png(path)
+    if (pre.shape[1], pre.shape[0]) != size:
+        pre = _resample(pre, size)
+    img = _straight(pre)
     mask = img.getchannel("A")
     img.putalpha(255)
-    return img, mask, off
+    shadow = None
+    if shadow_opacity > 0:
+        shadow_a, (ox, oy) = _shadow_alpha(pre[..., 3], size, shadow_opacity)
+        shadow = (Image.fromarray(shadow_a), (-ox, -oy))
+    return img, mask, shadow
 
 
 def _draw_image(canvas: Image.Image, el: Element, layer: ImageLayer) -> None:

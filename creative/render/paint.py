@@ -147,23 +147,29 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
     if w <= 0 or h <= 0:
         return
     mask = shape_mask(shape, (w, h), radius)
+    covered = shape in ("rect", "line")  # the mask is 255 everywhere
     if isinstance(fill, tuple):
         a = fill[3] if len(fill) == 4 else 255
         layer = Image.new("RGBA", (w, h), (*fill[:3], 255))
         if a != 255:
             mask = mask.point(lambda v: v * a // 255)
+            covered = False
     else:
         layer = fill if fill.mode == "RGBA" else fill.convert("RGBA")
         a_band = layer.getchannel("A")
         if a_band.getextrema() != (255, 255):
             from PIL import ImageChops
 
-            mask = a_band if shape in ("rect", "line") else ImageChops.multiply(mask, a_band)
+            mask = a_band if covered else ImageChops.multiply(mask, a_band)
+            covered = False
             layer = layer.copy()
             layer.putalpha(255)  # its alpha now lives in the mask
     if opaque_ground or canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
         # Over an opaque ground "over" is a blend by the mask: paste does it without building a layer.
-        canvas.paste(layer, (x0, y0), mask)
+        if covered:
+            canvas.paste(layer, (x0, y0))  # a plain copy: an opaque rectangle needs no blend
+        else:
+            canvas.paste(layer, (x0, y0), mask)
         return
     layer = layer.copy()
     layer.putalpha(mask)

@@ -128,11 +128,20 @@ def clip_to_canvas(canvas: Image.Image, img: Image.Image, x: int, y: int) -> tup
 
 
 def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
-    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas."""
+    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas (see :func:`paint_through`)."""
     part = clip_to_canvas(canvas, mask, x, y)
     if part is not None:
-        m, (px, py) = part
-        canvas.paste(color, (px, py, px + m.width, py + m.height), m)
+        paint_through(canvas, color, *part)
+
+
+def paint_through(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, xy: tuple[int, int]) -> None:
+    """Blend ``color`` into ``canvas`` through ``mask`` at ``xy`` (the mask lies on the canvas).
+
+    The same pixels as ``canvas.paste(color, box, mask)``, but pasting a solid image through the
+    mask instead: Pillow's fill-through-mask runs three to four times slower than its
+    image-through-mask (which copies a whole pixel per step), more than making the image costs."""
+    solid = Image.new(canvas.mode, mask.size, color)
+    canvas.paste(solid, xy, mask)
 
 
 def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
