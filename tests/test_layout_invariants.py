@@ -58,4 +58,4 @@ def test_standard_sizes_every_template(bottle_product):
             assert "headline" in texts, (t.name, size)
             assert not any(x.truncated for x in result.rendered.texts if x.role == "headline" and size[0] * size[1] > 200_000), (t.name, size)
             assert result.layout.product is not None
-            assert np.asarray(result.image).shape == (size[1], size[0], 4)
+            assert result.image.mode == "RGB" and result.image.size == size

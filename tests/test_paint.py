@@ -79,7 +79,8 @@ def test_paint_shape_composites_over_opaque_and_translucent_grounds(ground_alpha
 
 @pytest.mark.parametrize("size", [(1080, 1080), (728, 90)])
 def test_every_bundled_template_paints_an_opaque_canvas(size, product_photos):
-    """compose paints shapes with ``opaque_ground=True``: true only while every banner canvas is opaque."""
+    """compose paints shapes with ``opaque_ground=True``: true only while every banner canvas is
+    opaque, which an RGB canvas is by construction (translucent layers are blended into it)."""
     from creative.content import Content
     from creative.design import prepare_product, render_design
     from creative.template import all_templates
@@ -89,4 +90,4 @@ def test_every_bundled_template_paints_an_opaque_canvas(size, product_photos):
     for t in all_templates():
         for scheme in t.palette.schemes:
             img = render_design(t, product, content, size, scheme=scheme).image
-            assert img.getchannel("A").getextrema() == (255, 255), (t.name, scheme)
+            assert img.mode == "RGB", (t.name, scheme)

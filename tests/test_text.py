@@ -409,13 +409,25 @@ def test_draw_block_blends_translucent_colour_over_the_canvas():
     assert (px[full][:, 0] >= 127).all() and (px[full][:, 0] <= 129).all() and (px[..., 3] == 255).all()
 
 
-def test_draw_clips_at_canvas_edges_and_needs_rgba():
+def test_draw_clips_at_canvas_edges_and_needs_rgba_or_rgb():
     block = fit_text("Sale", (400, 200), family="inter", max_size=100)
     canvas = Image.new("RGBA", (100, 50))
     draw_block(canvas, block, (-60, -40, 340, 160), (255, 255, 255))
     assert canvas.getbbox() is not None
-    with pytest.raises(ValueError, match="RGBA"):
-        draw_block(Image.new("RGB", (100, 50)), block, (0, 0, 100, 50), (0, 0, 0))
+    with pytest.raises(ValueError, match="RGBA or RGB"):
+        draw_block(Image.new("L", (100, 50)), block, (0, 0, 100, 50), (0,))
+
+
+@pytest.mark.parametrize("color", [(200, 30, 60), (200, 30, 60, 128)])
+def test_an_rgb_canvas_gets_the_pixels_of_an_opaque_rgba_one(color):
+    """An RGB canvas is opaque: text (opaque or translucent) blends into it as "over" an opaque RGBA canvas."""
+    block = fit_text("Sale 双11", (300, 120), family="inter", max_size=90)
+    rgba = Image.new("RGBA", (300, 120), (20, 120, 220, 255))
+    rgb = Image.new("RGB", (300, 120), (20, 120, 220))
+    draw_block(rgba, block, (-10, 0, 300, 120), color)
+    draw_block(rgb, block, (-10, 0, 300, 120), color)
+    diff = np.abs(np.asarray(rgba.convert("RGB")).astype(int) - np.asarray(rgb).astype(int))
+    assert diff.max() <= 1 and np.asarray(rgb).std() > 10
 
 
 def test_words_are_not_split_when_a_smaller_size_avoids_it():

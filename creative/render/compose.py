@@ -51,7 +51,7 @@ class TextRecord:
 
 @dataclass
 class Rendered:
-    image: Image.Image  # RGBA
+    image: Image.Image  # RGB: a banner is opaque (see _base)
     texts: list[TextRecord] = field(default_factory=list)
 
 
@@ -60,10 +60,12 @@ def resolve_color(ref: str, palette: Palette) -> RGB:
 
 
 def _fill(fill: Fill, size: tuple[int, int], palette: Palette, canvas: tuple[int, int]) -> Image.Image:
+    """The fill's pixels: RGB when opaque (pasted as they are), else RGBA (pasted through their alpha)."""
     c1 = resolve_color(fill.color, palette)
     c2 = resolve_color(fill.color2, palette) if fill.color2 else c1
     cell = max(4, int(fill.pattern_scale * min(canvas)))
-    return fill_image(size, fill.kind, c1, c2, angle=fill.angle, pattern=fill.pattern, cell=cell, opacity=fill.opacity)
+    return fill_image(size, fill.kind, c1, c2, angle=fill.angle, pattern=fill.pattern, cell=cell, opacity=fill.opacity,
+                      mode="RGB" if fill.opacity >= 1.0 else "RGBA")
 
 
 def _static_layers(template: Template) -> list:
@@ -88,12 +90,15 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
         _BASE_CACHE.move_to_end(key)
         if hit is not _SEEN:
             return hit.copy()
+    # The canvas is RGB: a banner is opaque from its first layer (white under a translucent one) to
+    # the end, so every "over" is a blend through the top layer's alpha, and the JPEG encoder takes
+    # Pillow's RGB pixels as they are (RGBA would need repacking first).
     first = static[0] if static else None
     if isinstance(first, BackgroundLayer) and first.fill.opacity >= 1.0:
         canvas = _fill(first.fill, layout.canvas, palette, layout.canvas)  # opaque: no need to composite
         static = static[1:]
     else:
-        canvas = Image.new("RGBA", layout.canvas, (255, 255, 255, 255))
+        canvas = Image.new("RGB", layout.canvas, (255, 255, 255))
     for layer in static:
         _draw_static(canvas, layer, layout, palette)
     # A ground is kept (and copied for each use) from its second use on: most are drawn once (a
@@ -106,7 +111,8 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
 
 def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -> None:
     if isinstance(layer, BackgroundLayer):
-        canvas.alpha_composite(_fill(layer.fill, layout.canvas, palette, layout.canvas))
+        fill = _fill(layer.fill, layout.canvas, palette, layout.canvas)
+        canvas.paste(fill, (0, 0), fill if fill.mode == "RGBA" else None)
         return
     try:
         el = layout.element(layer.id)
@@ -241,9 +247,10 @@ def _resample(pre: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) -> None:
+    """An RGBA picture "over" the opaque canvas: a blend through its alpha."""
     part = clip_to_canvas(canvas, img, *pos)
     if part is not None:
-        canvas.alpha_composite(*part)
+        canvas.paste(part[0], part[1], part[0])
 
 
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
@@ -354,7 +361,7 @@ def _draw_text(canvas: Image.Image, el: Element, layer: TextLayer | LogoLayer, p
     if isinstance(layer, TextLayer) and layer.strike:
         d = ImageDraw.Draw(canvas)
         ymid = (el.box[1] + el.box[3]) / 2
-        d.line((el.box[0], ymid, el.box[2], ymid), fill=(*color, 255), width=max(1, block.size // 14))
+        d.line((el.box[0], ymid, el.box[2], ymid), fill=tuple(color), width=max(1, block.size // 14))
     return TextRecord(
         id=el.id, role=el.role or "text", box=el.box, text=el.text or "", color="#%02x%02x%02x" % color,
         font=block.family, weight=layer.weight, font_size=block.size, contrast=round(float(fix.ratio), 2),

@@ -68,7 +68,10 @@ def save_image(img: Image.Image, path: str | Path, fmt: str | None = None, *, qu
     if pil_fmt == "SVG":
         raise UsageError(f"{path}: an SVG is written from the design, not from pixels (creative.render.svg)")
     out = img
-    if pil_fmt == "JPEG" and img.mode in _CV2_MODES:
+    # JPEG: an RGB image goes to Pillow's encoder as it is (libjpeg-turbo reads Pillow's 4-byte RGB
+    # pixels directly); OpenCV's encoder needs a BGR array, worth it when the caller has one or
+    # when the image is RGBA (one pass makes the array and drops alpha). Both write the same bytes.
+    if pil_fmt == "JPEG" and (bgr is not None or img.mode in ("RGBA", "L")):
         _atomic_write(path, lambda fh: fh.write(_jpeg_by_opencv(img, quality, bgr)))
         return path
     if pil_fmt == "JPEG" and img.mode != "RGB":

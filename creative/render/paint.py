@@ -1,4 +1,4 @@
-"""Painting fills and shapes into RGBA images (anti-aliased by supersampling)."""
+"""Painting fills and shapes into RGBA images, or opaque RGB ones (anti-aliased by supersampling)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,12 +11,18 @@ RGB = tuple[int, int, int]
 
 
 def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: float = 90.0,
-               pattern: str = "dots", cell: int = 40, opacity: float = 1.0) -> Image.Image:
-    """An RGBA image of ``size`` painted with a solid colour, gradient or pattern."""
+               pattern: str = "dots", cell: int = 40, opacity: float = 1.0, mode: str = "RGBA") -> Image.Image:
+    """An image of ``size`` painted with a solid colour, gradient or pattern: RGBA, or with
+    ``mode="RGB"`` an opaque RGB image (``opacity`` must then be 1: the canvas of a banner)."""
+    if mode not in ("RGBA", "RGB"):
+        raise ValueError(f"fill_image makes RGBA or RGB images, not {mode}")
+    if mode == "RGB" and opacity < 1.0:
+        raise ValueError("an RGB fill is opaque: its opacity must be 1")
     w, h = size
     alpha = int(round(255 * opacity))
+    channels = 4 if mode == "RGBA" else 3
     if kind == "solid":
-        return Image.new("RGBA", size, (*c1, alpha))
+        return Image.new(mode, size, (*c1, alpha)[:channels])
     if kind in ("linear", "radial"):
         # Smooth by nature: computed on a grid at most 256 px a side, then resized bilinearly.
         full = (w, h)
@@ -31,7 +37,7 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
         t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
         a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
         rgb = (a1 + (a2 - a1) * t[..., None]).round().astype(np.uint8)
-        out = np.dstack([rgb, np.full((h, w), alpha, np.uint8)])
+        out = np.dstack([rgb, np.full((h, w), alpha, np.uint8)]) if channels == 4 else rgb
         if (w, h) != full:
             import cv2
 
@@ -40,7 +46,7 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
     cell = max(4, cell)
     tw, th = (cell, 2 * cell) if pattern == "dots" else (cell, cell)
     # One period of the pattern, coloured through a lookup table, tiled over the area.
-    rgba = _pattern_lut(c1, c2, alpha)[_pattern_tile(pattern, cell, tw, th)]
+    rgba = _pattern_lut(c1, c2, alpha)[_pattern_tile(pattern, cell, tw, th)][..., :channels]
     full = np.tile(rgba, (-(-h // th), -(-w // tw), 1))[:h, :w]
     return Image.fromarray(np.ascontiguousarray(full))
 
@@ -137,8 +143,9 @@ def shape_mask(shape: str, size: tuple[int, int], radius: float = 0.08) -> Image
 
 def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str, fill: Image.Image | tuple,
                 radius: float = 0.08, *, opaque_ground: bool = False) -> None:
-    """Composite a shape filled with a colour (RGBA tuple) or an RGBA fill image onto ``canvas``
-    ("over": the fill's alpha and the shape's anti-aliased edge both count).
+    """Composite a shape filled with a colour (RGBA tuple) or a fill image (RGBA, or RGB: opaque)
+    onto an RGBA or RGB ``canvas`` ("over": the fill's alpha and the shape's anti-aliased edge
+    both count).
 
     ``opaque_ground=True`` promises the canvas is opaque under ``box`` (a banner's always is),
     which saves checking it."""
@@ -154,6 +161,8 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
         if a != 255:
             mask = mask.point(lambda v: v * a // 255)
             covered = False
+    elif fill.mode == "RGB":  # opaque by nature
+        layer = fill
     else:
         layer = fill if fill.mode == "RGBA" else fill.convert("RGBA")
         a_band = layer.getchannel("A")

@@ -51,11 +51,13 @@ def draw_block(
     valign: str = "top",
     opaque_ground: bool = False,
 ) -> None:
-    """Draw ``block`` in ``box`` on an RGBA ``canvas`` in ``color`` (RGB or RGBA); emoji keep their
-    own colours (scaled by the colour's alpha). ``opaque_ground``: the canvas is opaque where the
-    text goes, so an opaque colour can be blended in place (faster, same pixels to rounding)."""
-    if canvas.mode != "RGBA":
-        raise ValueError(f"draw_block needs an RGBA canvas, got {canvas.mode}")
+    """Draw ``block`` in ``box`` on an RGBA or RGB ``canvas`` in ``color`` (RGB or RGBA); emoji keep
+    their own colours (scaled by the colour's alpha). ``opaque_ground``: the canvas is opaque where
+    the text goes (an RGB canvas always is), so an opaque colour can be blended in place (faster,
+    same pixels to rounding)."""
+    if canvas.mode not in ("RGBA", "RGB"):
+        raise ValueError(f"draw_block needs an RGBA or RGB canvas, got {canvas.mode}")
+    opaque_ground = opaque_ground or canvas.mode == "RGB"
     if len(color) not in (3, 4):
         raise ValueError(f"color must be (r, g, b) or (r, g, b, a), got {color!r}")
     if not block.lines:
@@ -140,15 +142,19 @@ def paint_through(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image
     The same pixels as ``canvas.paste(color, box, mask)``, but pasting a solid image through the
     mask instead: Pillow's fill-through-mask runs three to four times slower than its
     image-through-mask (which copies a whole pixel per step), more than making the image costs."""
-    solid = Image.new(canvas.mode, mask.size, color)
+    solid = Image.new(canvas.mode, mask.size, tuple(color[: len(canvas.mode)]))
     canvas.paste(solid, xy, mask)
 
 
 def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
-    """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas."""
+    """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas (on an RGB canvas, which is
+    opaque, "over" is a blend through the layer's alpha)."""
     part = clip_to_canvas(canvas, layer, x, y)
     if part is not None:
-        canvas.alpha_composite(part[0], part[1])
+        if canvas.mode == "RGB":
+            canvas.paste(part[0], part[1], part[0])
+        else:
+            canvas.alpha_composite(part[0], part[1])
 
 
 @lru_cache(maxsize=128)
