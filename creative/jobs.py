@@ -103,8 +103,19 @@ def run_one(index: int, job: DesignJob) -> JobResult:
         return JobResult(index, job.path, error=str(e), exit_code=e.exit_code)
 
 
-def _worker(index: int) -> JobResult:
-    return run_one(index, _JOBS[index])
+def _worker_span(start: int, stop: int) -> list[JobResult]:
+    return [run_one(i, _JOBS[i]) for i in range(start, stop)]
+
+
+def guided_chunks(n: int, workers: int, *, most: int = 16) -> list[tuple[int, int]]:
+    """``[start, stop)`` spans covering ``n`` jobs, each a quarter of a worker's share of what is
+    left (at most ``most``, at least 1): "guided" scheduling, as OpenMP calls it."""
+    spans, i = [], 0
+    while i < n:
+        k = max(1, min(most, (n - i) // (4 * workers)))
+        spans.append((i, i + k))
+        i += k
+    return spans
 
 
 def warm(jobs: list[DesignJob]) -> None:
@@ -137,8 +148,10 @@ def warm(jobs: list[DesignJob]) -> None:
 def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
              on_done: Callable[[JobResult], None] | None = None, chunksize: int | None = None) -> list[JobResult]:
     """Render every job; results come back in job order. ``workers > 1`` uses a forked pool,
-    handing out ``chunksize`` consecutive jobs at a time (default: a quarter of a worker's
-    share, at most 16); jobs that share work (a layout, a product size) should be neighbours."""
+    handing out ``chunksize`` consecutive jobs at a time; by default chunks shrink as the work
+    runs out (:func:`guided_chunks`: few round trips early, no worker left idle while another
+    finishes a long chunk at the end). Jobs that share work (a layout, a product size) should be
+    neighbours."""
     jobs = list(jobs)
     results: list[JobResult | None] = [None] * len(jobs)
 
@@ -152,7 +165,7 @@ def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
             done(run_one(i, job))
         return results  # type: ignore[return-value]
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     global _JOBS
     _JOBS = jobs
@@ -160,9 +173,13 @@ def run_jobs(jobs: Iterable[DesignJob], *, workers: int = 1,
     try:
         workers = min(workers, len(jobs))
         with frozen_for_fork(), ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            chunk = chunksize or max(1, min(16, len(jobs) // (workers * 4)))
-            for r in pool.map(_worker, range(len(jobs)), chunksize=chunk):
-                done(r)
+            if chunksize:
+                spans = [(i, min(len(jobs), i + chunksize)) for i in range(0, len(jobs), chunksize)]
+            else:
+                spans = guided_chunks(len(jobs), workers)
+            for fut in as_completed([pool.submit(_worker_span, a, b) for a, b in spans]):
+                for r in fut.result():
+                    done(r)
     finally:
         _JOBS = []
     return results  # type: ignore[return-value]
