@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -175,8 +176,13 @@ def propose(
     contact_sheet: bool = True,
     workers: int | None = None,
     suggested_styles: list[str] | tuple[str, ...] | None = None,
+    on_ranked: Callable[[list[Proposal]], None] | None = None,
 ) -> list[Proposal]:
     """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``.
+
+    ``on_ranked`` is called with the proposals once their files are in place, while the contact
+    sheet may still be encoding (on a thread): a caller can report them meanwhile. The sheet is
+    written when ``propose`` returns.
 
     When the user names no ``styles``, candidates come first from templates of the
     ``suggested_styles`` (by default those the product's tone suggests,
@@ -208,10 +214,11 @@ def propose(
     order = sorted(range(len(cands)), key=lambda i: (-(results[i].score or 0.0), cands[i].slug))
     with ThreadPoolExecutor(1) as background:
         sheet = None
-        if contact_sheet:  # encoded on a thread (the encoder lets go of the GIL) while the files are named
+        if contact_sheet:  # drawn and encoded on a thread (the encoder lets go of the GIL) while the files are named
             thumbs = [(results[i].thumbnail, f"#{rank} {cands[i].template.name} · {cands[i].scheme} · {results[i].score:.2f}")
                       for rank, i in enumerate(order, start=1)]
-            sheet = background.submit(save_image, contact_sheet_image(thumbs), out / "contact-sheet.png", compress_level=1)
+            sheet = background.submit(lambda: save_image(contact_sheet_image(thumbs), out / "contact-sheet.png",
+                                                         compress_level=1))
         proposals = []
         for rank, i in enumerate(order, start=1):
             c, r = cands[i], results[i]
@@ -225,6 +232,8 @@ def propose(
             "proposals": [{"rank": p.rank, "file": p.path.name, "template": p.template, "variant": p.variant,
                            "scheme": p.scheme, "tone": p.tone, "score": round(p.score, 4)} for p in proposals],
         }, out / "proposals.json")
+        if on_ranked is not None:
+            on_ranked(proposals)
         if sheet is not None:
             sheet.result()
     return proposals

@@ -91,3 +91,71 @@ def test_every_bundled_template_paints_an_opaque_canvas(size, product_photos):
         for scheme in t.palette.schemes:
             img = render_design(t, product, content, size, scheme=scheme).image
             assert img.mode == "RGB", (t.name, scheme)
+
+
+@pytest.mark.parametrize("kind", ["solid", "linear", "radial", "pattern"])
+def test_an_rgb_fill_is_the_opaque_rgba_fill_without_its_alpha(kind):
+    args = dict(angle=30.0, pattern="dots", cell=17)
+    rgba = fill_image((301, 157), kind, (200, 40, 90), (20, 160, 220), **args)
+    rgb = fill_image((301, 157), kind, (200, 40, 90), (20, 160, 220), mode="RGB", **args)
+    assert rgb.mode == "RGB" and rgb.size == rgba.size
+    assert np.array_equal(np.asarray(rgb), np.asarray(rgba)[..., :3])
+    with pytest.raises(ValueError, match="opaque"):
+        fill_image((10, 10), kind, (0, 0, 0), (255, 255, 255), opacity=0.5, mode="RGB", **args)
+
+
+@pytest.mark.parametrize("fill", [(200, 30, 30, 255), (200, 30, 30, 128), "image", "rgb-image"])
+@pytest.mark.parametrize("shape", ["rounded", "ellipse", "rect"])
+def test_paint_shape_on_an_rgb_canvas_is_over_an_opaque_one(fill, shape):
+    if fill == "image":
+        fill = Image.linear_gradient("L").resize((70, 50)).convert("RGBA")
+        fill.putalpha(Image.linear_gradient("L").rotate(90).resize((70, 50)))
+    elif fill == "rgb-image":
+        fill = Image.linear_gradient("L").resize((70, 50)).convert("RGB")
+    box = (20, 15, 90, 65)
+    rgba = Image.new("RGBA", (120, 90), (240, 240, 230, 255))
+    want = _over(rgba, box, shape, fill if not isinstance(fill, Image.Image) else fill.convert("RGBA"))
+    rgb = Image.new("RGB", (120, 90), (240, 240, 230))
+    paint_shape(rgb, box, shape, fill)
+    diff = np.abs(np.asarray(rgb).astype(int) - np.asarray(want.convert("RGB")).astype(int))
+    assert diff.max() <= 1
+
+
+def test_product_and_its_shadow_pasted_in_turn_are_the_product_over_its_shadow(tmp_path):
+    """compose draws the contact shadow, then the product, each through its own mask; that is
+    the product composited over its shadow first (the one RGBA layer the SVG export embeds)."""
+    from types import SimpleNamespace
+
+    from creative.render import compose
+    from creative.testing.fixtures import synthetic_product
+
+    photo, mask = synthetic_product("bottle", (196, 48, 40))
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    path = tmp_path / "cut.png"
+    cut.save(path)
+    box = (40, 30, 40 + 150, 30 + 210)
+    ground = Image.new("RGB", (260, 300), (90, 170, 120))
+    drawn = ground.copy()
+    compose._draw_product(drawn, SimpleNamespace(box=box), SimpleNamespace(shadow=True, shadow_opacity=0.35), str(path))
+    layer, (ox, oy) = compose._product_pixels(str(path), (150, 210), 0.35)
+    want = ground.convert("RGBA")
+    want.alpha_composite(layer, (box[0] + ox, box[1] + oy))
+    diff = np.abs(np.asarray(drawn).astype(int) - np.asarray(want.convert("RGB")).astype(int))
+    assert diff.max() <= 2 and diff.mean() < 0.05
+    assert np.asarray(drawn)[box[3] + 2, (box[0] + box[2]) // 2].sum() < np.asarray(ground)[0, 0].sum()  # a shadow under it
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "RGB", "LA", "P"])
+def test_a_cutout_png_loads_as_the_same_premultiplied_pixels_whatever_decodes_it(tmp_path, mode):
+    """compose reads cached cut-outs (8-bit RGBA) with OpenCV and anything else with Pillow: same pixels."""
+    from creative.render import compose
+
+    rng = np.random.default_rng(3)
+    rgba = Image.fromarray(rng.integers(0, 256, (37, 53, 4), dtype=np.uint8))
+    img = rgba if mode == "RGBA" else rgba.convert(mode)
+    path = tmp_path / f"cut-{mode}.png"
+    img.save(path)
+    want = np.asarray(img.convert("RGBA").convert("RGBa"))
+    got = compose._load_png.__wrapped__(str(path))
+    assert got.shape == want.shape and np.array_equal(got, want)

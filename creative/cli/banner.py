@@ -74,28 +74,31 @@ def propose(
     templates_dir: Optional[list[Path]] = TemplateDirs,
 ) -> None:
     """Propose N distinct designs (template x layout x palette), scored and written best first, with a contact sheet."""
-    from rich.console import Console
-    from rich.table import Table
-
     from ..propose import propose as run
 
     check_photo(photo)
     content = content_from(title, subhead, price, original_price, currency, locale, badge, cta, brand)
     (canvas,) = sizes([size])
-    props = run(photo, content, canvas, out, n=n, styles=style, fmt=fmt, remover=remover,
-                brand=brand_colors(brand_color), template_dirs=dirs(templates_dir))
-    con = Console()
-    suggested = _suggested(out) if not style else []
-    if suggested:
-        con.print(f"no --style given: templates of the styles the product's colours suggest come first: {', '.join(suggested)}")
-    table = Table("rank", "template", "variant", "scheme", "tone", "score", title=f"{len(props)} proposals in {out}")
-    for p in props[:12]:
-        table.add_row(str(p.rank), p.template, p.variant, p.scheme, p.tone, f"{p.score:.3f}")
-    con.print(table)
-    if len(props) > 12:
-        con.print(f"... and {len(props) - 12} more; contact sheet: {out / 'contact-sheet.png'}")
-    else:
-        con.print(f"contact sheet: {out / 'contact-sheet.png'}")
+
+    def report(props) -> None:  # noqa: ANN001 - called while the contact sheet is still encoding
+        from rich.console import Console
+        from rich.table import Table
+
+        con = Console()
+        suggested = _suggested(out) if not style else []
+        if suggested:
+            con.print(f"no --style given: templates of the styles the product's colours suggest come first: {', '.join(suggested)}")
+        table = Table("rank", "template", "variant", "scheme", "tone", "score", title=f"{len(props)} proposals in {out}")
+        for p in props[:12]:
+            table.add_row(str(p.rank), p.template, p.variant, p.scheme, p.tone, f"{p.score:.3f}")
+        con.print(table)
+        if len(props) > 12:
+            con.print(f"... and {len(props) - 12} more; contact sheet: {out / 'contact-sheet.png'}")
+        else:
+            con.print(f"contact sheet: {out / 'contact-sheet.png'}")
+
+    run(photo, content, canvas, out, n=n, styles=style, fmt=fmt, remover=remover,
+        brand=brand_colors(brand_color), template_dirs=dirs(templates_dir), on_ranked=report)
 
 
 def _suggested(out: Path) -> list[str]:
