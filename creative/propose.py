@@ -215,7 +215,9 @@ def propose(
     with ThreadPoolExecutor(1) as background:
         sheet = None
         if contact_sheet:  # drawn and encoded on a thread (the encoder lets go of the GIL) while the files are named
-            thumbs = [(results[i].thumbnail, f"#{rank} {cands[i].template.name} · {cands[i].scheme} · {results[i].score:.2f}")
+            # rank and score first: a label too long for its tile loses the end of the tone, not the score
+            thumbs = [(results[i].thumbnail, f"#{rank} {results[i].score:.2f} {cands[i].template.name} · "
+                                              f"{cands[i].scheme}/{cands[i].tone}")
                       for rank, i in enumerate(order, start=1)]
             sheet = background.submit(lambda: save_image(contact_sheet_image(thumbs), out / "contact-sheet.png",
                                                          compress_level=1))
