@@ -148,6 +148,12 @@ def _load_png(path: str) -> np.ndarray:
         return _premultiplied(im if im.mode == "RGBA" else im.convert("RGBA"))  # (converting to its own mode copies)
 
 
+def _sized(path: str, size: tuple[int, int]) -> np.ndarray:
+    """The cut-out at ``path`` as premultiplied pixels of ``size``."""
+    pre = _load_png(path)
+    return pre if (pre.shape[1], pre.shape[0]) == size else _resample(pre, size)
+
+
 def _premultiplied(img: Image.Image) -> np.ndarray:
     return np.asarray(img if img.mode == "RGBa" else img.convert("RGBa"))
 
@@ -187,9 +193,7 @@ def _product_pixels(path: str, size: tuple[int, int], shadow_opacity: float) -> 
     renderer paints the same two layers one after the other instead (:func:`_draw_product`)."""
     import cv2
 
-    pre = _load_png(path)
-    if (pre.shape[1], pre.shape[0]) != size:
-        pre = _resample(pre, size)
+    pre = _sized(path, size)
     if shadow_opacity <= 0:
         return _straight(pre), (0, 0)
     w, h = size
@@ -287,9 +291,7 @@ def _product_layer(path: str, size: tuple[int, int], shadow_opacity: float
                    ) -> tuple[Image.Image, Image.Image, tuple[Image.Image, tuple[int, int]] | None]:
     """The cut-out resized to ``size`` as an opaque colour layer and its alpha as a mask, and its
     contact shadow as a mask with its offset from the product's box (None without a shadow)."""
-    pre = _load_png(path)
-    if (pre.shape[1], pre.shape[0]) != size:
-        pre = _resample(pre, size)
+    pre = _sized(path, size)
     img = _straight(pre)
     mask = img.getchannel("A")
     img.putalpha(255)
