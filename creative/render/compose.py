@@ -19,7 +19,7 @@ from ..color import Palette, fix_text_color, measured_contrast, parse_color, req
 from ..layout import Element, Layout
 from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
 from ..text import coverage, draw_block
-from ..text.draw import clip_to_canvas, paint_through
+from ..text.draw import clip_to_canvas, composite_over, paint_through
 from .paint import fill_image, paint_shape
 
 RGB = tuple[int, int, int]
@@ -258,13 +258,6 @@ def _resample(pre: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(pre, size, interpolation=cv2.INTER_AREA)
 
 
-def _paste_clipped(canvas: Image.Image, img: Image.Image, pos: tuple[int, int]) -> None:
-    """An RGBA picture "over" the opaque canvas: a blend through its alpha."""
-    part = clip_to_canvas(canvas, img, *pos)
-    if part is not None:
-        canvas.paste(part[0], part[1], part[0])
-
-
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:
     """The contact shadow (black through its alpha), then the product (its colour through its
     alpha): over the opaque canvas each "over" is one paste, and the two in turn give the pixels
@@ -321,7 +314,7 @@ def _draw_image(canvas: Image.Image, el: Element, layer: ImageLayer) -> None:
     if layer.opacity < 1.0:
         img = img.copy()
         img.putalpha(img.getchannel("A").point(lambda v: int(v * layer.opacity)))
-    _paste_clipped(canvas, img, (x0, y0))
+    composite_over(canvas, img, x0, y0)
 
 
 def _behind(canvas: Image.Image, el: Element) -> np.ndarray:

@@ -71,12 +71,12 @@ def draw_block(
     else:
         layer = Image.new("RGBA", mask.size, tuple(color[:3]) + (0,))
         layer.putalpha(mask if alpha == 255 else mask.point(_scale_lut(alpha)))
-        _composite(canvas, layer, x, y)
+        composite_over(canvas, layer, x, y)
     for bitmap, (ex, ey) in emoji:
         if alpha != 255:
             bitmap = bitmap.copy()
             bitmap.putalpha(bitmap.getchannel("A").point(_scale_lut(alpha)))
-        _composite(canvas, bitmap, x + ex, y + ey)
+        composite_over(canvas, bitmap, x + ex, y + ey)
 
 
 def block_mask(
@@ -146,7 +146,7 @@ def paint_through(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image
     canvas.paste(solid, xy, mask)
 
 
-def _composite(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
+def composite_over(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> None:
     """``canvas.alpha_composite(layer, (x, y))`` clipped to the canvas (on an RGB canvas, which is
     opaque, "over" is a blend through the layer's alpha)."""
     part = clip_to_canvas(canvas, layer, x, y)
