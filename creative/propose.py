@@ -14,18 +14,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .color import ROLES
 from .content import Content
 from .design import Product, prepare_product
 from .errors import CreativeError, UsageError
-from .jobs import DesignJob, default_workers, run_jobs
+from .jobs import DesignJob, JobResult, default_workers, run_jobs
 from .render import save_image, save_json
-from .sheet import THUMB, contact_sheet_image
+from .sheet import THUMB, caption, contact_sheet_image, lead_width, with_lead
 from .render.export import EXTENSIONS, format_for
 from .sizes import aspect_class, format_size
 from .template import all_templates
 from .template.spec import TONE_NAMES, Template, Variant
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -177,12 +181,14 @@ def propose(
     workers: int | None = None,
     suggested_styles: list[str] | tuple[str, ...] | None = None,
     on_ranked: Callable[[list[Proposal]], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Proposal]:
     """Render ``n`` ranked proposals into ``out_dir`` with ``proposals.json`` and ``contact-sheet.png``.
 
-    ``on_ranked`` is called with the proposals once their files are in place, while the contact
-    sheet may still be encoding (on a thread): a caller can report them meanwhile. The sheet is
-    written when ``propose`` returns.
+    ``on_progress(done, total)`` is called as each design is rendered (in this process, while the
+    others still render). ``on_ranked`` is called with the proposals once their files are in
+    place, while the contact sheet may still be encoding (on a thread): a caller can report them
+    meanwhile. The sheet is written when ``propose`` returns.
 
     When the user names no ``styles``, candidates come first from templates of the
     ``suggested_styles`` (by default those the product's tone suggests,
@@ -206,20 +212,34 @@ def propose(
                       tone=c.tone, brand=brand, thumbnail=THUMB if contact_sheet else 0, return_manifest=True)
             for c in cands]
     workers = workers if workers is not None else default_workers()
+    # Each design's caption (score, template, colours) is drawn as it arrives, while the others
+    # still render; its rank is added once all are scored. A caption too long for its tile loses
+    # the end of the tone, never the rank or the score.
+    captions: dict[int, Image.Image] = {}
+    indent = lead_width(f"#{'8' * len(str(len(jobs)))}") if contact_sheet else 0
+    finished = 0
+
+    def arrived(r: JobResult) -> None:
+        nonlocal finished
+        finished += 1
+        if contact_sheet and not r.error:
+            c = cands[r.index]
+            captions[r.index] = caption(f"{r.score or 0.0:.2f} {c.template.name} · {c.scheme}/{c.tone}", THUMB,
+                                        indent=indent)
+        if on_progress is not None:
+            on_progress(finished, len(jobs))
+
     # two chunks a worker: candidates of one layout mostly land in one worker, which lays it out once
-    results = run_jobs(jobs, workers=workers, chunksize=max(1, -(-len(jobs) // (2 * workers))))
+    results = run_jobs(jobs, workers=workers, chunksize=max(1, -(-len(jobs) // (2 * workers))), on_done=arrived)
     failed = [r for r in results if r.error]
     if failed:
         raise CreativeError(f"{len(failed)} proposals failed; first: {failed[0].error}")
     order = sorted(range(len(cands)), key=lambda i: (-(results[i].score or 0.0), cands[i].slug))
     with ThreadPoolExecutor(1) as background:
         sheet = None
-        if contact_sheet:  # drawn and encoded on a thread (the encoder lets go of the GIL) while the files are named
-            # rank and score first: a label too long for its tile loses the end of the tone, not the score
-            thumbs = [(results[i].thumbnail, f"#{rank} {results[i].score:.2f} {cands[i].template.name} · "
-                                              f"{cands[i].scheme}/{cands[i].tone}")
-                      for rank, i in enumerate(order, start=1)]
-            sheet = background.submit(lambda: save_image(contact_sheet_image(thumbs), out / "contact-sheet.png",
+        if contact_sheet:  # put together and encoded on a thread (the encoder lets go of the GIL) while the files are named
+            tiles = [(results[i].thumbnail, with_lead(captions[i], f"#{rank}")) for rank, i in enumerate(order, start=1)]
+            sheet = background.submit(lambda: save_image(contact_sheet_image(tiles), out / "contact-sheet.png",
                                                          compress_level=1))
         proposals = []
         for rank, i in enumerate(order, start=1):

@@ -159,3 +159,38 @@ def test_a_cutout_png_loads_as_the_same_premultiplied_pixels_whatever_decodes_it
     want = np.asarray(img.convert("RGBA").convert("RGBa"))
     got = compose._load_png.__wrapped__(str(path))
     assert got.shape == want.shape and np.array_equal(got, want)
+
+
+def _gradient_by_definition(size, kind, c1, c2, angle, opacity):
+    """The gradient formula evaluated on the coarse grid all at once (three channels together),
+    then resized to ``size``: what :func:`fill_image` computes channel by channel."""
+    import cv2
+    from math import cos, radians, sin
+
+    w, h = size
+    k = max(1, max(w, h) // 256)
+    gw, gh = max(2, w // k), max(2, h // k)
+    ys, xs = np.mgrid[0:gh, 0:gw].astype(np.float32)
+    if kind == "linear":
+        t = xs * cos(radians(angle)) + ys * sin(radians(angle))
+    else:
+        t = np.hypot((xs - gw / 2) / gw, (ys - gh / 2) / gh)
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
+    rgb = (a1 + (a2 - a1) * t[..., None]).round().astype(np.uint8)
+    px = np.dstack([rgb, np.full((gh, gw), int(round(255 * opacity)), np.uint8)])
+    return cv2.resize(px, size, interpolation=cv2.INTER_LINEAR) if (gw, gh) != size else px
+
+
+@pytest.mark.parametrize("kind", ["linear", "radial"])
+@pytest.mark.parametrize("size, angle", [((1080, 1920), 90.0), ((1200, 628), 60.0), ((728, 90), 0.0), ((160, 600), 135.0),
+                                         ((3, 3), 45.0), ((4000, 100), 200.0)])
+@pytest.mark.parametrize("mode, opacity", [("RGB", 1.0), ("RGBA", 1.0), ("RGBA", 0.36)])
+def test_gradients_equal_their_formula(kind, size, angle, mode, opacity):
+    c1, c2 = (12, 200, 77), (240, 31, 160)
+    got = fill_image(size, kind, c1, c2, angle=angle, opacity=opacity, mode=mode)
+    want = _gradient_by_definition(size, kind, c1, c2, angle, opacity)
+    assert got.mode == mode and got.size == size
+    assert np.array_equal(np.asarray(got), want[..., :3] if mode == "RGB" else want)
+    got.paste((1, 2, 3), (0, 0, 1, 1))  # an image over shared memory is still an image one may draw on
+    assert got.getpixel((0, 0))[:3] == (1, 2, 3)

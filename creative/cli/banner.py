@@ -97,8 +97,47 @@ def propose(
         else:
             con.print(f"contact sheet: {out / 'contact-sheet.png'}")
 
-    run(photo, content, canvas, out, n=n, styles=style, fmt=fmt, remover=remover,
-        brand=brand_colors(brand_color), template_dirs=dirs(templates_dir), on_ranked=report)
+    progress = _RenderProgress("proposals")
+    try:
+        run(photo, content, canvas, out, n=n, styles=style, fmt=fmt, remover=remover, brand=brand_colors(brand_color),
+            template_dirs=dirs(templates_dir), on_progress=progress, on_ranked=report)
+    finally:
+        progress.close()
+
+
+class _RenderProgress:
+    """``on_progress(done, total)`` for a command that renders in worker processes: a transient bar
+    on stderr when it is a terminal. Rich is imported at the first call, while the workers render
+    and this process waits: the report after the work needs it too, and would otherwise import it
+    (about 0.1 s) after the last design is done."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.task is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.table import Table  # noqa: F401  (for the report)
+
+            console = Console(stderr=True)
+            self.task = 0
+            if console.is_terminal:
+                self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), console=console,
+                                    transient=True)
+                self.task = self.bar.add_task(self.label, total=total)
+                self.bar.start()
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+            if done >= total:  # gone before the report is printed
+                self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def _suggested(out: Path) -> list[str]:

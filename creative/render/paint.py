@@ -28,7 +28,7 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
         full = (w, h)
         k = max(1, max(w, h) // 256)
         w, h = max(2, w // k), max(2, h // k)
-        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        ys, xs = _grid(w, h)
         if kind == "linear":
             a = radians(angle)
             t = xs * cos(a) + ys * sin(a)
@@ -36,19 +36,39 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
             t = np.hypot((xs - w / 2) / max(w, 1), (ys - h / 2) / max(h, 1))
         t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
         a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
-        rgb = (a1 + (a2 - a1) * t[..., None]).round().astype(np.uint8)
-        out = np.dstack([rgb, np.full((h, w), alpha, np.uint8)]) if channels == 4 else rgb
+        px = np.empty((h, w, channels), np.uint8)
+        for c in range(3):  # channel by channel: the same float32 sums as all at once, without an (h, w, 3) temporary
+            px[..., c] = np.rint(a1[c] + (a2[c] - a1[c]) * t)
+        if channels == 4:
+            px[..., 3] = alpha
         if (w, h) != full:
             import cv2
 
-            out = cv2.resize(out, full, interpolation=cv2.INTER_LINEAR)
-        return Image.fromarray(out)
+            px = cv2.resize(px, full, interpolation=cv2.INTER_LINEAR)
+        return _image(px)
     cell = max(4, cell)
     tw, th = (cell, 2 * cell) if pattern == "dots" else (cell, cell)
     # One period of the pattern, coloured through a lookup table, tiled over the area.
     rgba = _pattern_lut(c1, c2, alpha)[_pattern_tile(pattern, cell, tw, th)][..., :channels]
-    full = np.tile(rgba, (-(-h // th), -(-w // tw), 1))[:h, :w]
-    return Image.fromarray(np.ascontiguousarray(full))
+    return _image(np.tile(rgba, (-(-h // th), -(-w // tw), 1))[:h, :w])
+
+
+def _image(px: np.ndarray) -> Image.Image:
+    """An RGB (``h x w x 3``) or RGBA (``h x w x 4``) image of these pixels. Pillow keeps RGBA as
+    the array does, so it takes the array's memory as it is (copied only if the image is drawn
+    on later)."""
+    px = np.ascontiguousarray(px)
+    if px.shape[2] == 4:
+        return Image.frombuffer("RGBA", (px.shape[1], px.shape[0]), px, "raw", "RGBA", 0, 1)
+    return Image.fromarray(px)
+
+
+@lru_cache(maxsize=8)
+def _grid(w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column coordinates (float32) of a ``w x h`` gradient grid, read-only."""
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    ys.flags.writeable = xs.flags.writeable = False
+    return ys, xs
 
 
 @lru_cache(maxsize=64)
