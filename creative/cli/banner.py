@@ -119,12 +119,13 @@ class _RenderProgress:
     def __call__(self, done: int, total: int) -> None:
         if self.task is None:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
             from rich.table import Table  # noqa: F401  (for the report)
 
             console = Console(stderr=True)
             self.task = 0
             if console.is_terminal:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
                 self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), console=console,
                                     transient=True)
                 self.task = self.bar.add_task(self.label, total=total)
