@@ -113,16 +113,17 @@ class _RenderProgress:
 
     def __init__(self, label: str) -> None:
         self.label = label
+        self.started = False
         self.bar = None
-        self.task = None
+        self.task = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if self.task is None:
+        if not self.started:
             from rich.console import Console
             from rich.table import Table  # noqa: F401  (for the report)
 
+            self.started = True
             console = Console(stderr=True)
-            self.task = 0
             if console.is_terminal:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
