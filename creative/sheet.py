@@ -19,23 +19,18 @@ INK = (60, 60, 60)
 
 def thumbnail(img: Image.Image, side: int = THUMB, *, bgr=None) -> Image.Image:  # noqa: ANN001
     """``img`` shrunk to fit ``side`` px a side, as RGB (alpha dropped: banners are opaque), by
-    area averaging (OpenCV: exact halvings while the factor is 2 or more, then one area pass).
+    :func:`creative.render.resample.resample` (exact halvings, then a gentle last step).
     ``bgr``: the image's ``creative.render.export.bgr_pixels`` if the caller has them already."""
     import cv2
 
     from .render.export import bgr_pixels
+    from .render.resample import resample
 
     scale = min(1.0, side / img.width, side / img.height)
     size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
     if bgr is None:
         bgr = bgr_pixels(img if img.mode in ("RGB", "RGBA") else img.convert("RGB"))
-    px = bgr
-    h, w = px.shape[:2]
-    while w >= 2 * size[0] and h >= 2 * size[1]:
-        px = cv2.resize(px[: h - h % 2, : w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-        h, w = px.shape[:2]
-    if (w, h) != size:
-        px = cv2.resize(px, size, interpolation=cv2.INTER_AREA)
+    px = bgr if (bgr.shape[1], bgr.shape[0]) == size else resample(bgr, size)
     return Image.fromarray(cv2.cvtColor(px, cv2.COLOR_BGR2RGB))
 
 

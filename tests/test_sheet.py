@@ -1,11 +1,13 @@
-"""Contact sheets: captions drawn early, ranks added last, and propose reporting progress."""
+"""Contact sheets: thumbnails, captions drawn early, ranks added last, and propose reporting progress."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from creative.content import Content
-from creative.sheet import GROUND, THUMB, caption, contact_sheet_image, lead_width, with_lead
+from creative.render.resample import resample
+from creative.sheet import GROUND, THUMB, caption, contact_sheet_image, lead_width, thumbnail, with_lead
 
 
 def _inked_columns(strip: Image.Image) -> np.ndarray:
@@ -48,3 +50,25 @@ def test_propose_reports_progress_and_ranks_its_captions(tmp_path, product_photo
     assert seen == [(i, len(props)) for i in range(1, len(props) + 1)]
     sheet = Image.open(tmp_path / "p" / "contact-sheet.png")
     assert sheet.width > THUMB and [p.rank for p in props] == list(range(1, len(props) + 1))
+
+
+@pytest.mark.parametrize("size", [(1080, 1080), (1200, 628), (1080, 1920), (728, 90), (160, 600), (900, 700)])
+def test_a_thumbnail_averages_fine_detail_instead_of_aliasing_it(size):
+    """One-pixel stripes shrink to their mean grey wherever the thumbnail is at least twice smaller
+    (an aliasing resize would keep stripes or pick one colour), and the thumbnail fits its side."""
+    w, h = size
+    stripes = np.zeros((h, w, 3), np.uint8)
+    stripes[:, ::2] = 255
+    img = Image.fromarray(stripes)
+    thumb = thumbnail(img, 280)
+    assert max(thumb.size) == min(280, max(size)) and thumb.mode == "RGB"
+    px = np.asarray(thumb).astype(int)[1:-1, 1:-1]  # the edge columns may hold a half stripe
+    assert abs(px.mean() - 127.5) < 3 and px.std() < 8
+
+
+def test_resample_keeps_a_flat_colour_and_the_size_asked_for():
+    flat = np.full((1000, 700, 4), (40, 80, 120, 255), np.uint8)
+    for size in [(350, 500), (300, 420), (171, 244), (700, 1000), (1500, 2000), (1, 1)]:
+        out = resample(flat, size)
+        assert out.shape == (size[1], size[0], 4)
+        assert np.abs(out.astype(int) - (40, 80, 120, 255)).max() <= 1

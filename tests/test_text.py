@@ -477,3 +477,25 @@ def test_font_coverage_is_kept_on_disk_and_follows_the_file(tmp_path, monkeypatc
     with pytest.raises(AssertionError, match="cached coverage"):
         fonts._cmap(str(font))
     fonts._cmap.cache_clear()
+
+
+def test_rendered_text_is_kept_within_a_byte_budget_and_reused():
+    """Text rasters are cached by the bytes they hold: the same block is drawn once, the oldest go
+    first when over budget, and the books balance after evictions."""
+    from creative.text import draw
+
+    cache = draw._RasterCache(300_000)
+    saved, draw._RASTERS = draw._RASTERS, cache
+    try:
+        blocks = [fit_text(f"Price {i}.99", (400, 120), family="inter", max_size=60) for i in range(40)]
+        first = draw.coverage(blocks[0], (0, 0, 400, 120))[0]
+        assert draw.coverage(blocks[0], (0, 0, 400, 120))[0] is first  # reused, not drawn again
+        for b in blocks:
+            draw.coverage(b, (0, 0, 400, 120))
+        assert cache.nbytes <= cache.budget and 1 < len(cache) < len(blocks)
+        assert cache.nbytes == sum(draw._nbytes(e) for e in cache._entries.values())
+        assert cache.get(blocks[0]) is None and cache.get(blocks[-1]) is not None  # oldest went first
+        again = draw.coverage(blocks[0], (0, 0, 400, 120))[0]  # drawn again: the same pixels
+        assert again is not first and np.array_equal(again, first)
+    finally:
+        draw._RASTERS = saved

@@ -78,7 +78,7 @@ class JobStore:
             (self.state_dir / "runs").mkdir(exist_ok=True)
             self._run_lock = FileLock(str(self.state_dir / "runs" / f"{self.run_id}.lock"))
             self._run_lock.acquire(timeout=0)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)  # read: the last byte (append_many)
         except OSError as e:
             raise CreativeError(f"{self.out_dir}: cannot use the output folder ({e.strerror or e})") from None
         self.refresh()
@@ -162,11 +162,8 @@ class JobStore:
         try:
             with self._lock:
                 size = os.fstat(self._fd).st_size
-                if size:
-                    with self.path.open("rb") as fh:
-                        fh.seek(size - 1)
-                        if fh.read(1) != b"\n":
-                            data = b"\n" + data  # a torn line before us: start on a fresh one
+                if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                    data = b"\n" + data  # a torn line before us: start on a fresh one
                 written = os.write(self._fd, data)
                 if written != len(data):
                     raise OSError(errno.ENOSPC, "short write")

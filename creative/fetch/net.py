@@ -16,6 +16,7 @@ import ipaddress
 import os
 import socket
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,8 +185,19 @@ class Fetcher:
 
     def __init__(self, policy: FetchPolicy | None = None):
         self.policy = policy or FetchPolicy()
-        self._client = httpx.Client(transport=_GuardedTransport(self.policy.allow_private), trust_env=False,
-                                    follow_redirects=False, headers={"User-Agent": self.policy.user_agent})
+        self._client_made: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _client(self) -> httpx.Client:
+        """The HTTP client, made at the first request (its TLS set-up costs tens of milliseconds,
+        which a batch of local files never needs)."""
+        with self._lock:
+            if self._client_made is None:
+                self._client_made = httpx.Client(
+                    transport=_GuardedTransport(self.policy.allow_private), trust_env=False,
+                    follow_redirects=False, headers={"User-Agent": self.policy.user_agent})
+            return self._client_made
 
     def __enter__(self) -> "Fetcher":
         return self
@@ -194,7 +206,10 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        with self._lock:
+            if self._client_made is not None:
+                self._client_made.close()
+                self._client_made = None
 
     def _stream(self, url: str, sink: Callable[[bytes], None], max_bytes: int) -> tuple[str, str]:
         """GET ``url`` following redirects; body chunks go to ``sink``. Returns (final URL, content type)."""

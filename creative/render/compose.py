@@ -21,6 +21,7 @@ from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, Produc
 from ..text import coverage, draw_block
 from ..text.draw import clip_to_canvas, composite_over, paint_through
 from .paint import fill_image, paint_shape
+from .resample import resample
 
 RGB = tuple[int, int, int]
 _BASE_CACHE: "OrderedDict[tuple, Image.Image | object]" = OrderedDict()
@@ -151,7 +152,7 @@ def _load_png(path: str) -> np.ndarray:
 def _sized(path: str, size: tuple[int, int]) -> np.ndarray:
     """The cut-out at ``path`` as premultiplied pixels of ``size``."""
     pre = _load_png(path)
-    return pre if (pre.shape[1], pre.shape[0]) == size else _resample(pre, size)
+    return pre if (pre.shape[1], pre.shape[0]) == size else resample(pre, size)
 
 
 def _premultiplied(img: Image.Image) -> np.ndarray:
@@ -231,31 +232,8 @@ def _resize_rgba(src: Image.Image | np.ndarray, size: tuple[int, int]) -> Image.
         pre = _premultiplied(src)
     h, w = pre.shape[:2]
     if (w, h) != size:
-        pre = _resample(pre, size)
+        pre = resample(pre, size)
     return _straight(pre)
-
-
-def _resample(pre: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Resize premultiplied pixels to ``size``. Shrinking halves by exact 2x2 averages while the
-    factor is 2 or more (OpenCV's fast integer path), then finishes with an area average, or
-    bilinear when at most 1.5x is left (each output pixel then spans under two inputs, so it
-    cannot alias, and it is several times faster); between 1.5x and 2x it enlarges bilinearly to
-    twice the size (a gentle step) and halves exactly, a quarter of the time of an area average
-    at a factor that is not a whole number; enlarging is bicubic."""
-    import cv2
-
-    h, w = pre.shape[:2]
-    if size[0] >= w or size[1] >= h:
-        return cv2.resize(pre, size, interpolation=cv2.INTER_CUBIC)
-    while w >= 2 * size[0] and h >= 2 * size[1]:
-        pre = cv2.resize(pre[: h - h % 2, : w - w % 2], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-        h, w = pre.shape[:2]
-    if (w, h) == size:
-        return pre
-    if w <= 1.5 * size[0] and h <= 1.5 * size[1]:
-        return cv2.resize(pre, size, interpolation=cv2.INTER_LINEAR)
-    pre = cv2.resize(pre, (2 * size[0], 2 * size[1]), interpolation=cv2.INTER_LINEAR)
-    return cv2.resize(pre, size, interpolation=cv2.INTER_AREA)
 
 
 def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_path: str) -> None:

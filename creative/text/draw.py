@@ -9,6 +9,8 @@ or line breaks.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -99,17 +101,19 @@ def coverage(block: TextBlock, box: Box, *, valign: str = "top") -> tuple[np.nda
     return _coverage(block), (x, y)
 
 
-@lru_cache(maxsize=128)
 def _coverage(block: TextBlock) -> np.ndarray:
-    mask, emoji = _render(block)
-    if emoji:
-        mask = mask.copy()
-        for bitmap, (ex, ey) in emoji:
-            region = (ex, ey, ex + bitmap.width, ey + bitmap.height)
-            mask.paste(ImageChops.lighter(mask.crop(region), bitmap.getchannel("A")), region)
-    arr = np.asarray(mask)
-    arr.flags.writeable = False
-    return arr
+    entry = _rendered(block)
+    if entry[2] is None:
+        mask, emoji = entry[0], entry[1]
+        if emoji:
+            mask = mask.copy()
+            for bitmap, (ex, ey) in emoji:
+                region = (ex, ey, ex + bitmap.width, ey + bitmap.height)
+                mask.paste(ImageChops.lighter(mask.crop(region), bitmap.getchannel("A")), region)
+        arr = np.asarray(mask)
+        arr.flags.writeable = False
+        return _RASTERS.add_coverage(block, entry, arr)
+    return entry[2]
 
 
 @lru_cache(maxsize=256)
@@ -157,12 +161,92 @@ def composite_over(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> N
             canvas.alpha_composite(part[0], part[1])
 
 
-@lru_cache(maxsize=128)
+class _RasterCache:
+    """Rendered blocks, most recently used last, kept within a budget of bytes: a mask is as large
+    as its block, so a count would bound nothing (one headline on a 4000 px canvas outweighs a
+    hundred price tags). Prices, badges and calls to action recur across a catalogue's products
+    and sizes; a batch renders them once a worker."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.nbytes = 0
+        self._entries: OrderedDict[TextBlock, list] = OrderedDict()
+        self._lock = threading.Lock()  # threads may draw text too (contact sheets, video frames)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, block: TextBlock) -> list | None:
+        with self._lock:
+            entry = self._entries.get(block)
+            if entry is not None:
+                self._entries.move_to_end(block)
+            return entry
+
+    def put(self, block: TextBlock, entry: list) -> list:
+        """Keep ``entry`` for ``block`` (or the entry another thread kept first); returns the kept one."""
+        with self._lock:
+            kept = self._entries.setdefault(block, entry)
+            if kept is entry:
+                self._grow(_nbytes(entry))
+            return kept
+
+    def add_coverage(self, block: TextBlock, entry: list, arr: np.ndarray) -> np.ndarray:
+        """Give ``entry`` its coverage array (unless another thread did first); returns the one kept."""
+        with self._lock:
+            if entry[2] is None:
+                entry[2] = arr
+                if self._entries.get(block) is entry:  # still kept here: it weighs more now
+                    self._grow(arr.nbytes)
+            return entry[2]
+
+    def _grow(self, nbytes: int) -> None:
+        self.nbytes += nbytes
+        while self.nbytes > self.budget and len(self._entries) > 1:
+            _, old = self._entries.popitem(last=False)
+            self.nbytes -= _nbytes(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.nbytes = 0
+
+
+def _nbytes(entry: list) -> int:
+    mask, emoji, cov = entry
+    if not emoji:  # the mask is a view of the coverage (see _rendered) or has none yet
+        return cov.nbytes if cov is not None else mask.width * mask.height
+    return mask.width * mask.height + sum(4 * b.width * b.height for b, _ in emoji) + (cov.nbytes if cov is not None else 0)
+
+
+#: About 32 MB of rendered text a process.
+_RASTERS = _RasterCache(32 << 20)
+
+
 def _render(block: TextBlock) -> tuple[Image.Image, tuple[tuple[Image.Image, tuple[int, int]], ...]]:
     """Coverage mask of the block's text (block-sized "L") and its emoji bitmaps with offsets.
 
     Cached per block (a block is a value); callers must not modify the returned images.
     """
+    entry = _rendered(block)
+    return entry[0], entry[1]
+
+
+def _rendered(block: TextBlock) -> list:
+    """The cache entry of ``block``: ``[mask, emoji, coverage array or None until asked]``."""
+    entry = _RASTERS.get(block)
+    if entry is None:
+        mask, emoji = _draw_glyphs(block)
+        cov = None
+        if not emoji:  # the coverage is the mask: keep one copy of the pixels, seen both ways
+            cov = np.asarray(mask)
+            cov.flags.writeable = False
+            mask = Image.frombuffer("L", mask.size, cov, "raw", "L", 0, 1)
+        entry = _RASTERS.put(block, [mask, emoji, cov])
+    return entry
+
+
+def _draw_glyphs(block: TextBlock) -> tuple[Image.Image, tuple[tuple[Image.Image, tuple[int, int]], ...]]:
     mask = Image.new("L", (int(block.width), int(block.height)), 0)
     draw = ImageDraw.Draw(mask)
     emoji: list[tuple[Image.Image, tuple[int, int]]] = []

@@ -78,7 +78,7 @@ class _Style:
     letter_spacing: float
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _fit(
     text: str, width: float, height: float, family: str, weight: int, max_size: int, min_size: int,
     max_lines: int, line_spacing: float, align: str, letter_spacing: float, _emoji: object,

@@ -410,7 +410,7 @@ def _chain_files(family: str, weight: int, emoji: Path | None) -> tuple[tuple[st
     return tuple((c, str(emoji) if c == EMOJI else str(FAMILIES[c].path(weight))) for c in chain)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _split(text: str, chain: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     covs = [(slug, _LazyCmap(path)) for slug, path in chain]
     cov_of = dict(covs)

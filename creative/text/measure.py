@@ -79,7 +79,7 @@ def spacing_px(family: str, letter_spacing: float, size: int) -> float:
     return 0.0 if family in CURSIVE else letter_spacing * size
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def run_advance(family: str, weight: int, size: int, text: str, direction: str) -> float:
     """Advance width of ``text`` shaped in one font (no letter spacing)."""
     font, scale = fonts.run_font(family, weight, size)
@@ -87,7 +87,7 @@ def run_advance(family: str, weight: int, size: int, text: str, direction: str) 
     return font.getlength(text, direction=direction, language=lang) * scale
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _glyph_ink(family: str, weight: int, size: int, text: str, direction: str) -> Ink:
     """Pillow's box for ``text`` at origin (0, baseline): ``[min(0, ink), max(advance, ink)]`` across."""
     font, scale = fonts.run_font(family, weight, size)
@@ -105,7 +105,7 @@ def scaled_box(box: tuple[float, float, float, float], scale: float) -> Ink:
     return (x0, y0, x0 + max(1, math.ceil((r - l) * scale)), y0 + max(1, math.ceil((b - t) * scale)))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def cluster_positions(
     family: str, weight: int, size: int, text: str, direction: str, spacing: float
 ) -> tuple[tuple[str, int], ...]:
@@ -123,7 +123,7 @@ def cluster_positions(
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def run_metrics(
     family: str, weight: int, size: int, text: str, direction: str, spacing: float
 ) -> tuple[float, Ink]:
@@ -180,7 +180,7 @@ def line_advance(text: str, family: str, weight: int, size: int, direction: str,
     return _line_advance(text, family, weight, size, direction, letter_spacing, fonts.emoji_font_path())
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def _line_advance(
     text: str, family: str, weight: int, size: int, direction: str, letter_spacing: float, _emoji: object
 ) -> float:
@@ -207,7 +207,7 @@ def measure_line(
     return _measure_line(text, family, weight, size, direction, letter_spacing, fonts.emoji_font_path())
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _measure_line(
     text: str, family: str, weight: int, size: int, direction: str, letter_spacing: float, _emoji: object
 ) -> Line:
