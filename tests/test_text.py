@@ -479,23 +479,32 @@ def test_font_coverage_is_kept_on_disk_and_follows_the_file(tmp_path, monkeypatc
     fonts._cmap.cache_clear()
 
 
-def test_rendered_text_is_kept_within_a_byte_budget_and_reused():
-    """Text rasters are cached by the bytes they hold: the same block is drawn once, the oldest go
-    first when over budget, and the books balance after evictions."""
+def test_rendered_text_is_kept_within_byte_budgets_and_recurring_text_stays():
+    """Text rasters are cached by the bytes they hold: a block is drawn once however often it is
+    asked for; one-off blocks pass through probation, oldest first, without pushing out a block
+    that recurs; the books balance after evictions; a block drawn again has the same pixels."""
     from creative.text import draw
 
-    cache = draw._RasterCache(300_000)
+    cache = draw._RasterCache(300_000, 300_000)
     saved, draw._RASTERS = draw._RASTERS, cache
+    box = (0, 0, 400, 120)
     try:
-        blocks = [fit_text(f"Price {i}.99", (400, 120), family="inter", max_size=60) for i in range(40)]
-        first = draw.coverage(blocks[0], (0, 0, 400, 120))[0]
-        assert draw.coverage(blocks[0], (0, 0, 400, 120))[0] is first  # reused, not drawn again
-        for b in blocks:
-            draw.coverage(b, (0, 0, 400, 120))
-        assert cache.nbytes <= cache.budget and 1 < len(cache) < len(blocks)
-        assert cache.nbytes == sum(draw._nbytes(e) for e in cache._entries.values())
-        assert cache.get(blocks[0]) is None and cache.get(blocks[-1]) is not None  # oldest went first
-        again = draw.coverage(blocks[0], (0, 0, 400, 120))[0]  # drawn again: the same pixels
-        assert again is not first and np.array_equal(again, first)
+        price = fit_text("$19.99", (400, 120), family="inter", max_size=60)
+        first = draw.coverage(price, box)[0]
+        draw_block(Image.new("RGB", (400, 120)), price, box, (255, 255, 255))  # the same job draws it
+        assert cache.holds(price) == "probation"
+        assert draw.coverage(price, box)[0] is first  # the next job: reused, not drawn again
+        assert cache.holds(price) == "protected"
+        titles = [fit_text(f"Product {i} deluxe edition", (400, 120), family="inter", max_size=60) for i in range(60)]
+        for b in titles:  # one-off headlines, each asked for twice as a job does
+            draw.coverage(b, box)
+            draw.block_mask(b, box, (400, 120))
+        assert cache.holds(price) == "protected" and draw.coverage(price, box)[0] is first
+        assert cache.holds(titles[0]) is None and cache.holds(titles[-1]) == "probation"  # oldest went first
+        assert cache.nbytes <= sum(cache.budgets) and 2 < len(cache) < len(titles)
+        assert cache.nbytes == sum(draw._nbytes(e) for seg in cache._segments for e in seg.values())
+        again = draw.coverage(titles[0], box)[0]  # drawn again: the same pixels
+        first_title = draw._draw_glyphs(titles[0])[0]
+        assert np.array_equal(again, np.asarray(first_title))
     finally:
         draw._RASTERS = saved

@@ -162,33 +162,66 @@ def composite_over(canvas: Image.Image, layer: Image.Image, x: int, y: int) -> N
 
 
 class _RasterCache:
-    """Rendered blocks, most recently used last, kept within a budget of bytes: a mask is as large
-    as its block, so a count would bound nothing (one headline on a 4000 px canvas outweighs a
-    hundred price tags). Prices, badges and calls to action recur across a catalogue's products
-    and sizes; a batch renders them once a worker."""
+    """Rendered blocks kept within budgets of bytes (a mask is as large as its block, so a count
+    would bound nothing: one headline on a 4000 px canvas outweighs a hundred price tags).
 
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.nbytes = 0
-        self._entries: OrderedDict[TextBlock, list] = OrderedDict()
+    A segmented LRU: a new block waits in *probation*; one used again later (a third use: drawing
+    a text asks for its raster twice) moves to the *protected* segment. A catalogue's prices,
+    badges and calls to action recur across products and sizes and stay; its headlines are new with
+    every product and pass through probation without pushing them out, so a long batch's memory
+    levels off early."""
+
+    PROMOTE_AT = 3
+
+    def __init__(self, probation: int, protected: int) -> None:
+        self.budgets = (probation, protected)
+        self._segments: tuple[OrderedDict[TextBlock, list], OrderedDict[TextBlock, list]] = (OrderedDict(), OrderedDict())
+        self._bytes = [0, 0]
         self._lock = threading.Lock()  # threads may draw text too (contact sheets, video frames)
 
+    @property
+    def nbytes(self) -> int:
+        return self._bytes[0] + self._bytes[1]
+
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._segments[0]) + len(self._segments[1])
+
+    def holds(self, block: TextBlock) -> str | None:
+        """Which segment keeps ``block`` ("probation", "protected") or None."""
+        for name, seg in zip(("probation", "protected"), self._segments):
+            if block in seg:
+                return name
+        return None
 
     def get(self, block: TextBlock) -> list | None:
         with self._lock:
-            entry = self._entries.get(block)
+            probation, protected = self._segments
+            entry = protected.get(block)
             if entry is not None:
-                self._entries.move_to_end(block)
+                protected.move_to_end(block)
+                return entry
+            entry = probation.get(block)
+            if entry is not None:
+                entry[3] += 1
+                if entry[3] >= self.PROMOTE_AT:
+                    del probation[block]
+                    self._bytes[0] -= _nbytes(entry)
+                    protected[block] = entry
+                    self._grow(1, _nbytes(entry))
+                else:
+                    probation.move_to_end(block)
             return entry
 
     def put(self, block: TextBlock, entry: list) -> list:
-        """Keep ``entry`` for ``block`` (or the entry another thread kept first); returns the kept one."""
+        """Keep ``entry`` (``[mask, emoji, coverage or None]``) for ``block`` in probation, unless
+        another thread kept one first; returns the kept one."""
         with self._lock:
-            kept = self._entries.setdefault(block, entry)
-            if kept is entry:
-                self._grow(_nbytes(entry))
+            if block in self._segments[1]:
+                return self._segments[1][block]
+            new = [*entry, 1]  # the last item counts the uses
+            kept = self._segments[0].setdefault(block, new)
+            if kept is new:
+                self._grow(0, _nbytes(new))
             return kept
 
     def add_coverage(self, block: TextBlock, entry: list, arr: np.ndarray) -> np.ndarray:
@@ -196,31 +229,35 @@ class _RasterCache:
         with self._lock:
             if entry[2] is None:
                 entry[2] = arr
-                if self._entries.get(block) is entry:  # still kept here: it weighs more now
-                    self._grow(arr.nbytes)
+                for i, seg in enumerate(self._segments):
+                    if seg.get(block) is entry:  # still kept here: it weighs more now
+                        self._grow(i, arr.nbytes)
             return entry[2]
 
-    def _grow(self, nbytes: int) -> None:
-        self.nbytes += nbytes
-        while self.nbytes > self.budget and len(self._entries) > 1:
-            _, old = self._entries.popitem(last=False)
-            self.nbytes -= _nbytes(old)
+    def _grow(self, i: int, nbytes: int) -> None:
+        seg = self._segments[i]
+        self._bytes[i] += nbytes
+        while self._bytes[i] > self.budgets[i] and len(seg) > 1:
+            _, old = seg.popitem(last=False)
+            self._bytes[i] -= _nbytes(old)
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self.nbytes = 0
+            for seg in self._segments:
+                seg.clear()
+            self._bytes = [0, 0]
 
 
 def _nbytes(entry: list) -> int:
-    mask, emoji, cov = entry
+    mask, emoji, cov = entry[:3]
     if not emoji:  # the mask is a view of the coverage (see _rendered) or has none yet
         return cov.nbytes if cov is not None else mask.width * mask.height
     return mask.width * mask.height + sum(4 * b.width * b.height for b, _ in emoji) + (cov.nbytes if cov is not None else 0)
 
 
-#: About 32 MB of rendered text a process.
-_RASTERS = _RasterCache(32 << 20)
+#: Rendered text a process keeps: 4 MB on probation, 8 MB of texts that recur (a worker fills them
+#: within its first hundred jobs or so; more would keep memory growing through a long batch).
+_RASTERS = _RasterCache(4 << 20, 8 << 20)
 
 
 def _render(block: TextBlock) -> tuple[Image.Image, tuple[tuple[Image.Image, tuple[int, int]], ...]]:
