@@ -241,12 +241,6 @@ class _RasterCache:
             _, old = seg.popitem(last=False)
             self._bytes[i] -= _nbytes(old)
 
-    def clear(self) -> None:
-        with self._lock:
-            for seg in self._segments:
-                seg.clear()
-            self._bytes = [0, 0]
-
 
 def _nbytes(entry: list) -> int:
     mask, emoji, cov = entry[:3]
