@@ -368,6 +368,9 @@ def test_workers_drop_per_product_renderer_caches(tmp_path):
         assert (cache.cache_info().currsize if hasattr(cache, "cache_info") else len(cache)) == 0, name
     for mod, name, budget in worker.BUDGETED_CACHES:
         assert getattr(sys.modules[mod], name).cache_info().currsize <= budget
+    from creative.text import fonts  # bounded on its own (an LRU), so never emptied wholesale
+
+    assert fonts.get_font.cache_info().maxsize == fonts.FONT_CACHE_SIZE <= 256
 
 
 def test_choose_photo_uses_the_best_of_a_products_photos_and_warns_about_the_rest(tmp_path):
@@ -405,3 +408,19 @@ def test_choose_photo_uses_the_best_of_a_products_photos_and_warns_about_the_res
     assert any(line.startswith("warning: SKU-0: skipped") for line in s.lines())
     s, used, warnings = run(False, "off")
     assert used.endswith("p0-blurry.png") and warnings == [] and s.warnings_total == 0
+
+
+def test_the_store_reads_back_only_what_other_runs_appended(tmp_path):
+    """A run's own appends are not parsed again by ``refresh``; another run's appends are."""
+    from creative.batch.store import JobStore
+
+    out, state = tmp_path / "out", tmp_path / "out" / ".creative"
+    out.mkdir()
+    with JobStore(out, state) as a, JobStore(out, state) as b:
+        a.append_many([{"kind": "job", "key": "k1", "status": "ok"}, {"kind": "job", "key": "k2", "status": "ok"}])
+        assert a.done == {"k1", "k2"} and a.refresh() == 0  # its own lines: already known
+        b.append({"kind": "job", "key": "k3", "status": "ok"})
+        a.append({"kind": "job", "key": "k4", "status": "failed"})  # after b's line: a must still read it
+        assert a.refresh() == 2 and a.done == {"k1", "k2", "k3"}
+        assert b.refresh() == 4 and b.done == {"k1", "k2", "k3"}  # it wrote after a: it reads all back
+    assert [r["key"] for r in iter_records(out / "manifest.jsonl") if r.get("kind") == "job"] == ["k1", "k2", "k3", "k4"]

@@ -33,7 +33,8 @@ def _pattern_by_definition(size, pattern, c1, c2, cell, opacity):
 
 
 @pytest.mark.parametrize("pattern", ["dots", "grid"])
-@pytest.mark.parametrize("size, cell", [((1080, 1080), 43), ((160, 600), 8), ((728, 90), 13), ((333, 777), 108), ((5, 7), 4)])
+@pytest.mark.parametrize("size, cell", [((1080, 1080), 43), ((160, 600), 8), ((728, 90), 13), ((333, 777), 108), ((5, 7), 4),
+                                        ((300, 86), 43), ((300, 87), 43), ((64, 8), 4)])
 @pytest.mark.parametrize("opacity", [1.0, 0.36])
 def test_tiled_patterns_equal_drawing_every_mark(pattern, size, cell, opacity):
     c1, c2 = (250, 240, 230), (20, 30, 40)
@@ -148,8 +149,8 @@ def test_product_and_its_shadow_pasted_in_turn_are_the_product_over_its_shadow(t
 
 @pytest.mark.parametrize("mode", ["RGBA", "RGB", "LA", "P"])
 def test_a_cutout_png_loads_as_the_same_premultiplied_pixels_whatever_decodes_it(tmp_path, mode):
-    """compose reads cached cut-outs (8-bit RGBA) with OpenCV and anything else with Pillow: same pixels."""
-    from creative.render import compose
+    """Cached cut-outs (8-bit RGBA) are decoded by OpenCV and anything else by Pillow: same pixels."""
+    from creative.cutout.pixels import decode_png
 
     rng = np.random.default_rng(3)
     rgba = Image.fromarray(rng.integers(0, 256, (37, 53, 4), dtype=np.uint8))
@@ -157,7 +158,7 @@ def test_a_cutout_png_loads_as_the_same_premultiplied_pixels_whatever_decodes_it
     path = tmp_path / f"cut-{mode}.png"
     img.save(path)
     want = np.asarray(img.convert("RGBA").convert("RGBa"))
-    got = compose._load_png.__wrapped__(str(path))
+    got = decode_png(path)
     assert got.shape == want.shape and np.array_equal(got, want)
 
 
@@ -184,7 +185,10 @@ def _gradient_by_definition(size, kind, c1, c2, angle, opacity):
 
 @pytest.mark.parametrize("kind", ["linear", "radial"])
 @pytest.mark.parametrize("size, angle", [((1080, 1920), 90.0), ((1200, 628), 60.0), ((728, 90), 0.0), ((160, 600), 135.0),
-                                         ((3, 3), 45.0), ((4000, 100), 200.0)])
+                                         ((3, 3), 45.0), ((4000, 100), 200.0), ((1080, 1080), 90.0), ((1200, 628), 270.0),
+                                         ((300, 250), 180.0), ((90, 728), 0.0), ((2, 5), 90.0), ((5, 2), 180.0),
+                                         ((257, 3), 90.0), ((3, 600), 0.0), ((1920, 1080), -90.0), ((300, 250), 90.0),
+                                         ((628, 1200), 270.0), ((1, 1), 90.0)])
 @pytest.mark.parametrize("mode, opacity", [("RGB", 1.0), ("RGBA", 1.0), ("RGBA", 0.36)])
 def test_gradients_equal_their_formula(kind, size, angle, mode, opacity):
     c1, c2 = (12, 200, 77), (240, 31, 160)

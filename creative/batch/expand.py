@@ -103,19 +103,20 @@ def expand(plan: Plan, rp: ResolvedProduct, writer) -> list[JobSpec | JobProblem
     seed = plan.campaign.copy_spec.seed
     currency = rec.currency or plan.campaign.products.currency or "USD"
     out: list[JobSpec | JobProblem] = []
+    copies: dict = {}  # CopyRequest -> (Copy, Content): sizes whose slots hold the same text share them
     for seg in plan.segments:
         for locale in seg.locales:
             for tpl in templates_for(seg, rec.id, seed):
                 for size in plan.sizes:
                     try:
-                        out.append(_job(plan, rp, seg, locale, tpl, size, currency, seed, writer))
+                        out.append(_job(plan, rp, seg, locale, tpl, size, currency, seed, writer, copies))
                     except CreativeError as e:
                         out.append(JobProblem(rec.id, seg.name, locale, tpl.name, size, str(e)))
     return out
 
 
 def _job(plan: Plan, rp: ResolvedProduct, seg: SegmentPlan, locale: str, tpl: TemplateChoice, size: tuple[int, int],
-         currency: str, seed: int, writer) -> JobSpec:
+         currency: str, seed: int, writer, copies: dict | None = None) -> JobSpec:
     rec = rp.record
     if rec.price is not None and not (rec.currency or plan.campaign.products.currency):
         raise CreativeError("the price has no currency: add a currency column, a code in the price ('15.00 USD') "
@@ -126,9 +127,15 @@ def _job(plan: Plan, rp: ResolvedProduct, seg: SegmentPlan, locale: str, tpl: Te
         product_type=rec.product_type, color=rec.color, price=rec.price, original_price=rec.original_price,
         currency=currency, limits=slot_limits(tpl.template, size),
     )
-    copy = writer.write(req)
-    content = Content.create(copy.headline, subhead=copy.subhead, price=rec.price, original_price=rec.original_price,
-                             currency=currency, locale=locale, badge=copy.badge, cta=copy.cta, brand=rec.brand)
+    hit = copies.get(req) if copies is not None else None
+    if hit is None:
+        copy = writer.write(req)
+        content = Content.create(copy.headline, subhead=copy.subhead, price=rec.price, original_price=rec.original_price,
+                                 currency=currency, locale=locale, badge=copy.badge, cta=copy.cta, brand=rec.brand)
+        if copies is not None:
+            copies[req] = (copy, content)
+    else:
+        copy, content = hit
     fields = {
         "campaign": plan.name, "product_id": rec.id, "template": tpl.name, "size": format_size(size),
         "width": str(size[0]), "height": str(size[1]), "segment": seg.name or "all", "locale": locale,

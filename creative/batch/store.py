@@ -167,6 +167,8 @@ class JobStore:
                 written = os.write(self._fd, data)
                 if written != len(data):
                     raise OSError(errno.ENOSPC, "short write")
+                if size == self._offset:  # nobody wrote since our last look: no need to read our own lines back
+                    self._offset = size + written
         except OSError as e:
             raise CreativeError(f"{self.path}: cannot append to the manifest ({e.strerror or e})") from None
         for record in records:

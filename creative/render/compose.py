@@ -135,23 +135,18 @@ def _load_asset(path: str) -> Image.Image:
 
 
 @lru_cache(maxsize=16)
-def _load_png(path: str) -> np.ndarray:
-    """A cut-out PNG decoded once, as premultiplied RGBA pixels (what every resize starts from).
+def _cutout_pixels(path: str) -> np.ndarray:
+    """A cut-out's premultiplied RGBA pixels, read once per product (what every resize starts
+    from): from the zstd copy beside a cached cut-out, else decoded from the PNG
+    (:mod:`creative.cutout.pixels`)."""
+    from ..cutout.pixels import premultiplied
 
-    The cache's cut-outs are 8-bit RGBA PNGs: OpenCV decodes and premultiplies them in about 70 %
-    of Pillow's time, to the same values; any other PNG goes through Pillow."""
-    import cv2
-
-    bgra = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_UNCHANGED)
-    if bgra is not None and bgra.dtype == np.uint8 and bgra.ndim == 3 and bgra.shape[2] == 4:
-        return cv2.cvtColor(cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGBA), cv2.COLOR_RGBA2mRGBA)
-    with Image.open(path) as im:
-        return _premultiplied(im if im.mode == "RGBA" else im.convert("RGBA"))  # (converting to its own mode copies)
+    return premultiplied(path)
 
 
 def _sized(path: str, size: tuple[int, int]) -> np.ndarray:
     """The cut-out at ``path`` as premultiplied pixels of ``size``."""
-    pre = _load_png(path)
+    pre = _cutout_pixels(path)
     return pre if (pre.shape[1], pre.shape[0]) == size else resample(pre, size)
 
 
@@ -223,7 +218,7 @@ def _straight(pre: np.ndarray) -> Image.Image:
 
 def _resize_rgba(src: Image.Image | np.ndarray, size: tuple[int, int]) -> Image.Image:
     """High-quality RGBA resize with premultiplied alpha (OpenCV: area when shrinking, cubic when
-    enlarging). ``src`` is an RGBA image, or premultiplied pixels from :func:`_load_png`."""
+    enlarging). ``src`` is an RGBA image, or premultiplied pixels from :func:`_cutout_pixels`."""
     pre = src if isinstance(src, np.ndarray) else None
     if pre is None:
         assert isinstance(src, Image.Image)

@@ -23,6 +23,8 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
     channels = 4 if mode == "RGBA" else 3
     if kind == "solid":
         return Image.new(mode, size, (*c1, alpha)[:channels])
+    if kind == "linear" and angle % 180 == 90:
+        return _vertical_gradient(size, angle, c1, c2, alpha, channels)
     if kind in ("linear", "radial"):
         # Smooth by nature: computed on a grid at most 256 px a side, then resized bilinearly.
         full = (w, h)
@@ -48,9 +50,41 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
         return _image(px)
     cell = max(4, cell)
     tw, th = (cell, 2 * cell) if pattern == "dots" else (cell, cell)
-    # One period of the pattern, coloured through a lookup table, tiled over the area.
+    # One period of the pattern, coloured through a lookup table, tiled across into one band
+    # of the area's width, and the band pasted down the area (Pillow copies whole rows; a
+    # numpy array of the whole area would cost a second pass to become an image).
     rgba = _pattern_lut(c1, c2, alpha)[_pattern_tile(pattern, cell, tw, th)][..., :channels]
-    return _image(np.tile(rgba, (-(-h // th), -(-w // tw), 1))[:h, :w])
+    band = _image(np.tile(rgba, (1, -(-w // tw), 1))[: min(th, h), :w])
+    if band.height == h:
+        return band.copy()
+    out = Image.new(mode, (w, h))
+    for y in range(0, h, th):
+        out.paste(band, (0, y))  # the last band is clipped at the bottom
+    return out
+
+
+def _vertical_gradient(size: tuple[int, int], angle: float, c1: RGB, c2: RGB, alpha: int, channels: int) -> Image.Image:
+    """A linear gradient at 90 or 270 degrees: the pixels :func:`fill_image` computes on its
+    coarse grid and resizes, made from one column of that grid (every column is the same, and
+    OpenCV stretches a column to the same values) and widened by Pillow: a third of the time.
+    (A horizontal one is not done this way: OpenCV's two-way resize rounds some rows
+    differently from a one-row resize, so its columns are not all alike.)"""
+    w, h = size
+    k = max(1, max(w, h) // 256)
+    gh = max(2, h // k)
+    t = np.arange(gh, dtype=np.float32) * np.float32(sin(radians(angle)))
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
+    px = np.empty((gh, 1, channels), np.uint8)
+    for c in range(3):
+        px[:, 0, c] = np.rint(a1[c] + (a2[c] - a1[c]) * t)
+    if channels == 4:
+        px[..., 3] = alpha
+    if gh != h:
+        import cv2
+
+        px = cv2.resize(px, (1, h), interpolation=cv2.INTER_LINEAR).reshape(h, 1, channels)
+    return _image(px).resize(size, Image.Resampling.NEAREST)
 
 
 def _image(px: np.ndarray) -> Image.Image:
