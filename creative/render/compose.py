@@ -122,7 +122,11 @@ def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -
     x0, y0, x1, y1 = el.box
     if x1 <= x0 or y1 <= y0:
         return
-    paint_shape(canvas, el.box, layer.shape, _fill(layer.fill, (x1 - x0, y1 - y0), palette, layout.canvas), layer.radius,
+    fill = layer.fill
+    # an opaque colour goes as a colour (a rectangle of it is then a fill), anything else as its pixels
+    paint = (*resolve_color(fill.color, palette), 255) if fill.kind == "solid" and fill.opacity >= 1.0 else \
+        _fill(fill, (x1 - x0, y1 - y0), palette, layout.canvas)
+    paint_shape(canvas, el.box, layer.shape, paint, layer.radius,
                 opaque_ground=True)  # a banner's canvas starts opaque (see _base) and stays so
 
 

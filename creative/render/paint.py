@@ -207,8 +207,12 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
     w, h = x1 - x0, y1 - y0
     if w <= 0 or h <= 0:
         return
-    mask = shape_mask(shape, (w, h), radius)
     covered = shape in ("rect", "line")  # the mask is 255 everywhere
+    if (covered and isinstance(fill, tuple) and (len(fill) == 3 or fill[3] == 255)
+            and (opaque_ground or canvas.mode == "RGB" or _opaque(canvas, box))):
+        canvas.paste((*fill[:3], 255)[: len(canvas.mode)], box)  # an opaque rectangle of one colour: a fill
+        return
+    mask = shape_mask(shape, (w, h), radius)
     if isinstance(fill, tuple):
         a = fill[3] if len(fill) == 4 else 255
         layer = Image.new("RGBA", (w, h), (*fill[:3], 255))
