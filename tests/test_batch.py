@@ -1,5 +1,6 @@
 """Batches: campaign files, job expansion, segments, the job store (skip, re-render, adopt), bad input, sources."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -424,3 +425,21 @@ def test_the_store_reads_back_only_what_other_runs_appended(tmp_path):
         assert a.refresh() == 2 and a.done == {"k1", "k2", "k3"}
         assert b.refresh() == 4 and b.done == {"k1", "k2", "k3"}  # it wrote after a: it reads all back
     assert [r["key"] for r in iter_records(out / "manifest.jsonl") if r.get("kind") == "job"] == ["k1", "k2", "k3", "k4"]
+
+
+def test_warm_up_loads_each_templates_fonts_before_the_first_product(tmp_path):
+    """What a worker loads before its first product: one sample per template and locale, whose
+    fonts (and their coverage tables) are then in this process's caches."""
+    from creative.batch import worker
+    from creative.batch.run import _warm_specs
+    from creative.text import fonts
+
+    feed(tmp_path, 1)
+    plan = shorthand_campaign(str(tmp_path / "feed.csv"), templates=["festival", "minimal"], sizes=["300x250", "1080x1080"],
+                              out_dir=tmp_path / "o", remover="fake")
+    specs = _warm_specs(plan)
+    assert sorted(Path(p).stem for p, _, _ in specs) == ["festival", "minimal"]
+    assert all(size == plan.sizes[0] for _, size, _ in specs)
+    fonts.get_font.cache_clear()
+    assert worker.warm_task(specs) == os.getpid()
+    assert fonts.get_font.cache_info().currsize > 0

@@ -66,6 +66,10 @@ class Executor(ABC):
     @abstractmethod
     def result(self, handle: Any) -> Any: ...
 
+    def warm(self, specs: list) -> None:
+        """Make every worker ready for the first product (:func:`worker.warm_task`); forked local
+        workers inherit a warmed driver, so by default nothing is done here."""
+
     def describe(self) -> dict:
         return {"backend": self.name, "workers": self.workers}
 
@@ -153,7 +157,17 @@ class RayExecutor(Executor):
         self._prepare = ray.remote(num_cpus=1, max_retries=2)(worker.prepare_task)
         self._render = ray.remote(num_cpus=1, max_retries=2)(worker.render_jobs)
         self._product = ray.remote(num_cpus=1, max_retries=2)(worker.product_task)
+        self._warm = ray.remote(num_cpus=1, max_retries=0)(worker.warm_task)
         self._ctx_ref = ray.put(self.ctx)
+
+    def warm(self, specs: list) -> None:
+        """One warm-up task per CPU, all at once (each holds a CPU, so each lands in its own
+        worker): imports, template fonts and palettes are loaded before the first product, as
+        a forked local worker has them. A failure here is left for the real tasks to report."""
+        try:
+            self._ray.get([self._warm.remote(specs, self._ctx_ref) for _ in range(self.workers)])
+        except self._ray.exceptions.RayError:
+            pass
 
     def close(self, cancel: bool = False) -> None:
         ray = getattr(self, "_ray", None)

@@ -24,7 +24,7 @@ from .plan import Plan
 from .sources import ProductFailure, Unresolved, count_products, products
 from .store import MANIFEST, JobStore
 from .summary import BatchSummary, Failure
-from .worker import Outcome, WorkerContext
+from .worker import Outcome, WorkerContext, warm_task
 
 #: Tasks in flight per worker (one task is one product, or part of one).
 TASKS_PER_WORKER = 2
@@ -39,14 +39,14 @@ def _writer(plan: Plan):
     return get_writer(plan.campaign.copy_spec.provider, cache_dir=plan.state_dir / "copy")
 
 
-def _warm(plan: Plan) -> None:
-    """Load template fonts (with the glyph coverage each locale needs) and palettes once in the
-    driver, so forked workers share them instead of each loading them cold."""
+def _warm_specs(plan: Plan) -> list[tuple[str, tuple[int, int], object]]:
+    """A sample job per template and locale (``(template_path, size, content)``), whose loading
+    warms a process for the whole batch: template fonts with the glyph coverage each locale
+    needs, and palettes (see :func:`worker.warm_task`)."""
     from ..content import Content
     from ..copy.banks import BANKS
-    from ..jobs import DesignJob, warm
 
-    jobs = []
+    specs = []
     for seg in plan.segments:
         for loc in seg.locales:
             lang = loc.split("-")[0].lower()
@@ -57,8 +57,8 @@ def _warm(plan: Plan) -> None:
             except CreativeError:
                 continue
             for t in seg.templates:
-                jobs.append(DesignJob(t.template, None, content, plan.sizes[0], Path("unused")))
-    warm(jobs)
+                specs.append((str(t.path), plan.sizes[0], content))
+    return specs
 
 
 def _job_record(job: JobSpec, out: Outcome | None = None, error: str | None = None, *, recovered: bool = False) -> dict:
@@ -95,10 +95,12 @@ def run_batch(plan: Plan, *, backend: str = "local", workers: int | None = None,
     summary = BatchSummary(plan.name, str(plan.out_dir), str(plan.out_dir / MANIFEST), backend)
     jpp = plan.jobs_per_product
     update = on_update or (lambda s: None)
+    specs = _warm_specs(plan)
     if backend == "local":
-        _warm(plan)
+        warm_task(specs)  # in the driver, before the pool forks: the workers inherit it all
     t_start = time.perf_counter()
     with JobStore(plan.out_dir, plan.state_dir) as store, executor as ex, Fetcher(policy) as fetcher:
+        ex.warm(specs)  # workers that do not inherit the driver's memory (Ray) warm themselves
         t0 = time.perf_counter()
         summary.startup_s = t0 - t_start
         summary.workers = ex.workers

@@ -156,6 +156,19 @@ def product_task(photo: str, remover: str, jobs: list[JobSpec], ctx: WorkerConte
     return ProductOutcome(None, prepared.seconds, tuple(render_jobs(jobs, prepared, ctx)))
 
 
+def warm_task(specs: list, ctx: WorkerContext | None = None) -> int:
+    """Load what every job will need (modules, template fonts and their tables, palettes) before
+    the first product: in the driver before the local pool forks, or once in each Ray worker.
+    ``specs`` are ``(template_path, size, content)`` samples (see ``run._warm_specs``)."""
+    from ..jobs import DesignJob, warm
+    from ..render import compose  # noqa: F401  (imported by the first render otherwise)
+    from ..template.registry import load_path
+
+    apply_context(ctx)
+    warm([DesignJob(load_path(Path(path)), None, content, size, Path("unused")) for path, size, content in specs])
+    return os.getpid()
+
+
 def noop() -> int:
     """Used to start pool workers up front (before the driver starts any thread)."""
     return os.getpid()
