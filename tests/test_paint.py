@@ -198,3 +198,37 @@ def test_gradients_equal_their_formula(kind, size, angle, mode, opacity):
     assert np.array_equal(np.asarray(got), want[..., :3] if mode == "RGB" else want)
     got.paste((1, 2, 3), (0, 0, 1, 1))  # an image over shared memory is still an image one may draw on
     assert got.getpixel((0, 0))[:3] == (1, 2, 3)
+
+
+@pytest.mark.parametrize("pattern", ["dots", "stripes", "grid"])
+@pytest.mark.parametrize("box, cell", [((0, 0, 300, 200), 20), ((13, 7, 290, 61), 9), ((5, 40, 120, 41), 12), ((0, 0, 300, 250), 43)])
+@pytest.mark.parametrize("opacity", [1.0, 0.36])
+def test_a_pattern_rectangle_on_one_colour_is_the_same_as_painted_through_its_fill(pattern, box, cell, opacity):
+    """paint_pattern_rect (one band composited over the ground, pasted down) against painting the
+    whole fill image through paint_shape, on a canvas of one colour."""
+    from creative.render.paint import paint_pattern_rect
+
+    ground, c1, c2 = (240, 230, 200), (20, 90, 160), (250, 250, 250)
+    want = Image.new("RGB", (300, 250), ground)
+    w, h = box[2] - box[0], box[3] - box[1]
+    fill = fill_image((w, h), "pattern", c1, c2, pattern=pattern, cell=cell, opacity=opacity,
+                      mode="RGB" if opacity >= 1 else "RGBA")
+    paint_shape(want, box, "rect", fill, opaque_ground=True)
+    got = Image.new("RGB", (300, 250), ground)
+    paint_pattern_rect(got, box, c1, c2, pattern=pattern, cell=cell, opacity=opacity, ground=ground)
+    assert np.array_equal(np.asarray(got), np.asarray(want))
+
+
+@pytest.mark.parametrize("shape", ["rect", "ellipse", "burst", "rounded"])
+@pytest.mark.parametrize("opacity", [1.0, 0.55, 0.2])
+def test_a_colour_paints_the_same_as_its_solid_fill_image(shape, opacity):
+    """A template shape's solid fill goes to paint_shape as a colour: same pixels as its RGBA image."""
+    rng = np.random.default_rng(1)
+    ground = Image.fromarray(rng.integers(0, 256, (120, 160, 3), dtype=np.uint8))
+    a = int(round(255 * opacity))
+    want, got = ground.copy(), ground.copy()
+    box = (10, 15, 150, 100)
+    paint_shape(want, box, shape, fill_image((140, 85), "solid", (200, 60, 30), (0, 0, 0), opacity=opacity,
+                                             mode="RGB" if opacity >= 1 else "RGBA"), opaque_ground=True)
+    paint_shape(got, box, shape, (200, 60, 30, a), opaque_ground=True)
+    assert np.array_equal(np.asarray(got), np.asarray(want))

@@ -20,7 +20,7 @@ from ..layout import Element, Layout
 from ..template.spec import BackgroundLayer, Fill, ImageLayer, LogoLayer, ProductLayer, ShapeLayer, Template, TextLayer
 from ..text import coverage, draw_block
 from ..text.draw import clip_to_canvas, composite_over, paint_through
-from .paint import fill_image, paint_shape
+from .paint import fill_image, paint_pattern_rect, paint_shape
 from .resample import resample
 
 RGB = tuple[int, int, int]
@@ -64,9 +64,12 @@ def _fill(fill: Fill, size: tuple[int, int], palette: Palette, canvas: tuple[int
     """The fill's pixels: RGB when opaque (pasted as they are), else RGBA (pasted through their alpha)."""
     c1 = resolve_color(fill.color, palette)
     c2 = resolve_color(fill.color2, palette) if fill.color2 else c1
-    cell = max(4, int(fill.pattern_scale * min(canvas)))
-    return fill_image(size, fill.kind, c1, c2, angle=fill.angle, pattern=fill.pattern, cell=cell, opacity=fill.opacity,
-                      mode="RGB" if fill.opacity >= 1.0 else "RGBA")
+    return fill_image(size, fill.kind, c1, c2, angle=fill.angle, pattern=fill.pattern, cell=_pattern_cell(fill, canvas),
+                      opacity=fill.opacity, mode="RGB" if fill.opacity >= 1.0 else "RGBA")
+
+
+def _pattern_cell(fill: Fill, canvas: tuple[int, int]) -> int:
+    return max(4, int(fill.pattern_scale * min(canvas)))
 
 
 def _static_layers(template: Template) -> list:
@@ -95,13 +98,18 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
     # the end, so every "over" is a blend through the top layer's alpha, and the JPEG encoder takes
     # Pillow's RGB pixels as they are (RGBA would need repacking first).
     first = static[0] if static else None
+    ground: tuple[int, int, int] | None = None  # the canvas's colour while it is all one colour
     if isinstance(first, BackgroundLayer) and first.fill.opacity >= 1.0:
         canvas = _fill(first.fill, layout.canvas, palette, layout.canvas)  # opaque: no need to composite
+        if first.fill.kind == "solid":
+            ground = resolve_color(first.fill.color, palette)
         static = static[1:]
     else:
         canvas = Image.new("RGB", layout.canvas, (255, 255, 255))
+        ground = (255, 255, 255)
     for layer in static:
-        _draw_static(canvas, layer, layout, palette)
+        _draw_static(canvas, layer, layout, palette, ground)
+        ground = None
     # A ground is kept (and copied for each use) from its second use on: most are drawn once (a
     # batch meets each product's palette at each size once), and those cost no copy this way.
     _BASE_CACHE[key] = canvas.copy() if hit is _SEEN else _SEEN
@@ -110,7 +118,9 @@ def _base(template: Template, layout: Layout, palette: Palette) -> Image.Image:
     return canvas
 
 
-def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -> None:
+def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette,
+                 ground: tuple[int, int, int] | None = None) -> None:
+    """Draw a background or shape layer; ``ground``: the canvas's one colour, when it is one."""
     if isinstance(layer, BackgroundLayer):
         fill = _fill(layer.fill, layout.canvas, palette, layout.canvas)
         canvas.paste(fill, (0, 0), fill if fill.mode == "RGBA" else None)
@@ -123,8 +133,15 @@ def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette) -
     if x1 <= x0 or y1 <= y0:
         return
     fill = layer.fill
-    # an opaque colour goes as a colour (a rectangle of it is then a fill), anything else as its pixels
-    paint = (*resolve_color(fill.color, palette), 255) if fill.kind == "solid" and fill.opacity >= 1.0 else \
+    if fill.kind == "pattern" and layer.shape in ("rect", "line") and ground is not None:
+        c1 = resolve_color(fill.color, palette)
+        c2 = resolve_color(fill.color2, palette) if fill.color2 else c1
+        paint_pattern_rect(canvas, el.box, c1, c2, pattern=fill.pattern, cell=_pattern_cell(fill, layout.canvas),
+                           opacity=fill.opacity, ground=ground)
+        return
+    # a colour goes as a colour (an opaque rectangle of it is then a fill; a translucent one is
+    # the same pixels as its RGBA image), anything else as its pixels
+    paint = (*resolve_color(fill.color, palette), int(round(255 * fill.opacity))) if fill.kind == "solid" else \
         _fill(fill, (x1 - x0, y1 - y0), palette, layout.canvas)
     paint_shape(canvas, el.box, layer.shape, paint, layer.radius,
                 opaque_ground=True)  # a banner's canvas starts opaque (see _base) and stays so

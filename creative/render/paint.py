@@ -49,7 +49,7 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
             px = cv2.resize(px, full, interpolation=cv2.INTER_LINEAR)
         return _image(px)
     cell = max(4, cell)
-    tw, th = (cell, 2 * cell) if pattern == "dots" else (cell, cell)
+    tw, th = _pattern_period(pattern, cell)
     # One period of the pattern, coloured through a lookup table, tiled across into one band
     # of the area's width, and the band pasted down the area (Pillow copies whole rows; a
     # numpy array of the whole area would cost a second pass to become an image).
@@ -61,6 +61,31 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
     for y in range(0, h, th):
         out.paste(band, (0, y))  # the last band is clipped at the bottom
     return out
+
+
+def _pattern_period(pattern: str, cell: int) -> tuple[int, int]:
+    """Width and height of one period of a pattern (dots repeat every two rows down)."""
+    cell = max(4, cell)
+    return (cell, 2 * cell) if pattern == "dots" else (cell, cell)
+
+
+def paint_pattern_rect(canvas: Image.Image, box: tuple[int, int, int, int], c1: RGB, c2: RGB, *, pattern: str,
+                       cell: int, opacity: float, ground: RGB) -> None:
+    """A rectangle filled with a pattern, over a ``canvas`` that is all ``ground`` (one opaque
+    colour) under ``box``: the pixels of ``paint_shape(canvas, box, "rect", fill_image(...))``,
+    made from one period's band, composited once over the ground and pasted down the box
+    (the whole area is otherwise made, split, copied and blended, each a pass over it)."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if w <= 0 or h <= 0:
+        return
+    th = _pattern_period(pattern, cell)[1]
+    band = fill_image((w, min(th, h)), "pattern", c1, c2, pattern=pattern, cell=cell, opacity=opacity,
+                      mode="RGB" if opacity >= 1.0 else "RGBA")
+    over = Image.new(canvas.mode, band.size, (*ground, 255)[: len(canvas.mode)])
+    paint_shape(over, (0, 0, *band.size), "rect", band, opaque_ground=True)
+    for y in range(y0, y1, th):
+        canvas.paste(over if y + th <= y1 else over.crop((0, 0, w, y1 - y)), (x0, y))
 
 
 def _vertical_gradient(size: tuple[int, int], angle: float, c1: RGB, c2: RGB, alpha: int, channels: int) -> Image.Image:
