@@ -276,12 +276,12 @@ def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_
 @lru_cache(maxsize=64)
 def _product_layer(path: str, size: tuple[int, int], shadow_opacity: float
                    ) -> tuple[Image.Image, Image.Image, tuple[Image.Image, tuple[int, int]] | None]:
-    """The cut-out resized to ``size`` as an opaque colour layer and its alpha as a mask, and its
-    contact shadow as a mask with its offset from the product's box (None without a shadow)."""
+    """The cut-out resized to ``size`` as a colour layer and its alpha as a mask, and its contact
+    shadow as a mask with its offset from the product's box (None without a shadow). The colour
+    layer keeps its alpha: pasted through the mask onto the RGB canvas, only its colour counts."""
     pre = _sized(path, size)
     img = _straight(pre)
     mask = img.getchannel("A")
-    img.putalpha(255)
     shadow = None
     if shadow_opacity > 0:
         shadow_a, (ox, oy) = _shadow_alpha(pre[..., 3], size, shadow_opacity)
