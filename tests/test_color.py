@@ -313,3 +313,18 @@ def test_role_names_agree_with_templates():
     from creative.template.spec import COLOR_ROLES, SCHEME_NAMES, TONE_NAMES
 
     assert (COLOR_ROLES, SCHEME_NAMES, TONE_NAMES) == (ROLES, SCHEMES, TONES)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 50, 51, 4000])
+def test_the_first_contrast_needs_no_sort_and_is_the_same_value(n):
+    """fix_text_color measures the wanted colour without sorting the background (O(n)); the value
+    is exactly the one the sorted search structure gives."""
+    from creative.color.contrast import _Background
+
+    rng = np.random.default_rng(n)
+    behind = rng.integers(0, 256, (n, 3), dtype=np.uint8)
+    for rgb in [(0, 0, 0), (255, 255, 255), (200, 40, 90), tuple(int(v) for v in behind[0])]:
+        bg = _Background(behind)
+        once = bg.measured_once(rgb)
+        assert bg._sorted is None  # nothing sorted for it
+        assert once == bg.measured(rgb)

@@ -121,11 +121,30 @@ class _Background:
     so its order statistics are nearest-neighbour distances in the sorted log luminances."""
 
     def __init__(self, behind: np.ndarray) -> None:
-        self.logs = np.sort(np.log(luminance_array(behind).reshape(-1) + 0.05))
-        if self.logs.size == 0:
+        self._logs = np.log(luminance_array(behind).reshape(-1) + 0.05)
+        if self._logs.size == 0:
             raise ValueError("no pixels behind the text")
-        pos = (self.logs.size - 1) * ROBUST_PERCENTILE / 100.0
+        self._sorted: np.ndarray | None = None
+        pos = (self._logs.size - 1) * ROBUST_PERCENTILE / 100.0
         self.k, self.frac = int(math.floor(pos)), pos - math.floor(pos)
+
+    @property
+    def logs(self) -> np.ndarray:
+        """The log luminances, sorted (on first use: a text whose colour is kept needs no sort)."""
+        if self._sorted is None:
+            self._sorted = np.sort(self._logs)
+        return self._sorted
+
+    def measured_once(self, rgb: RGB) -> float:
+        """:meth:`measured` in O(n) without sorting (the same distances, so the same value): for
+        the one colour most texts need, as the palette's colour usually reaches the ratio."""
+        x = math.log(relative_luminance(rgb) + 0.05)
+        d = np.abs(self._logs - x)
+        if self.k + 1 >= d.size:
+            return math.exp(float(np.partition(d, self.k)[self.k]))
+        part = np.partition(d, (self.k, self.k + 1))
+        low = math.exp(float(part[self.k]))
+        return low + self.frac * (math.exp(float(part[self.k + 1])) - low)
 
     def measured(self, rgb: RGB) -> float:
         """Same value as :func:`measured_contrast` (to rounding)."""
@@ -194,9 +213,10 @@ def fix_text_color(rgb: RGB, behind: np.ndarray, min_ratio: float) -> ContrastFi
     black, whichever is better, is returned with ``ok`` telling whether it reaches
     ``min_ratio`` at all.
     """
-    measure = _Background(behind).measured
+    background = _Background(behind)
+    measure = background.measured
     rgb = tuple(int(c) for c in rgb)  # type: ignore[assignment]
-    ratio = measure(rgb)
+    ratio = background.measured_once(rgb)
     if ratio >= min_ratio:
         return ContrastFix(rgb, ratio, True, False)
 
