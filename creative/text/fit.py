@@ -18,7 +18,7 @@ from creative.errors import TextFitError, UsageError
 from creative.text import fonts
 from creative.text.breaks import segment
 from creative.text.chars import ELLIPSIS, NO_LINE_END, clean, clusters, detect_direction
-from creative.text.measure import ALIGNS, Line, TextBlock, layout_block, line_advance, measure_line
+from creative.text.measure import ALIGNS, Line, TextBlock, _line_advance, _measure_line, layout_block
 
 
 def fit_text(
@@ -76,6 +76,7 @@ class _Style:
     weight: int
     direction: str
     letter_spacing: float
+    emoji: object = None  #: the emoji font in use (read once per fit: looking it up costs an environ read)
 
 
 @lru_cache(maxsize=1024)
@@ -84,7 +85,7 @@ def _fit(
     max_lines: int, line_spacing: float, align: str, letter_spacing: float, _emoji: object,
 ) -> TextBlock:
     paragraphs, dropped = _paragraphs(text, family, weight)
-    style = _Style(family, weight, detect_direction("".join(p for p in paragraphs)), letter_spacing)
+    style = _Style(family, weight, detect_direction("".join(p for p in paragraphs)), letter_spacing, _emoji)
     tokens = tuple(segment(p) for p in paragraphs)
 
     def block(lines: list[str], size: int, truncated: bool) -> TextBlock:
@@ -177,14 +178,14 @@ def _paragraphs(text: str, family: str, weight: int) -> tuple[tuple[str, ...], t
     return tuple(paragraphs), dropped
 
 
+# The fit calls the measurements' cached cores directly: its lines have no line breaks, their
+# family, weight and size were checked by fit_text, and the emoji font was read once per fit.
 def _line(text: str, style: _Style, size: int) -> Line:
-    return measure_line(
-        text, style.family, style.weight, size, direction=style.direction, letter_spacing=style.letter_spacing
-    )
+    return _measure_line(text, style.family, style.weight, size, style.direction, style.letter_spacing, style.emoji)
 
 
 def _advance(text: str, style: _Style, size: int) -> float:
-    return line_advance(text, style.family, style.weight, size, style.direction, style.letter_spacing)
+    return _line_advance(text, style.family, style.weight, size, style.direction, style.letter_spacing, style.emoji)
 
 
 def _token_advances(token: str, style: _Style, size: int) -> tuple[float, float]:

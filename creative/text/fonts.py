@@ -294,8 +294,10 @@ def _typo_metrics(path: str) -> tuple[float, float]:
     return _font_fact(path, "typo-v1", read, lambda v: (float(v[0]), float(v[1])))
 
 
+@lru_cache(maxsize=256)
 def vertical_metrics(family: str, weight: int) -> tuple[float, float]:
-    """(ascent, descent) in em from the OS/2 typographic metrics; both positive."""
+    """(ascent, descent) in em from the OS/2 typographic metrics; both positive (kept per family
+    and weight: every fit and every block asks)."""
     return _typo_metrics(str(get_family(family).path(weight)))
 
 
