@@ -87,7 +87,9 @@ def run_advance(family: str, weight: int, size: int, text: str, direction: str) 
     return font.getlength(text, direction=direction, language=lang) * scale
 
 
-@lru_cache(maxsize=8192)
+# Ink boxes and run metrics are asked again only for a line measured again, which the line-level
+# cache above them answers first: 2,048 entries keep what hits there are (about 5 %).
+@lru_cache(maxsize=2048)
 def _glyph_ink(family: str, weight: int, size: int, text: str, direction: str) -> Ink:
     """Pillow's box for ``text`` at origin (0, baseline): ``[min(0, ink), max(advance, ink)]`` across."""
     font, scale = fonts.run_font(family, weight, size)
@@ -123,7 +125,7 @@ def cluster_positions(
     return tuple(out)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def run_metrics(
     family: str, weight: int, size: int, text: str, direction: str, spacing: float
 ) -> tuple[float, Ink]:
