@@ -99,14 +99,16 @@ def _tone_cached(cutout_path: Path, rgba) -> Tone:
     return tone
 
 
-def _pixels_cached(cutout_path: Path) -> None:
+def _pixels_cached(cutout_path: Path, decoded: list[Image.Image]) -> None:
     """The cut-out's premultiplied pixels, kept beside it for the renderer (``NAME.pixels.zst``:
-    a banner reads them in a seventh of a PNG decode's time; see :mod:`creative.cutout.pixels`)."""
+    a banner reads them in a seventh of a PNG decode's time; see :mod:`creative.cutout.pixels`).
+    ``decoded``: the cut-out as RGBA when the other facts had to decode it (then not again)."""
     from .cutout import pixels
 
     if not pixels.current(cutout_path):
+        pre = np.asarray(decoded[0].convert("RGBa")) if decoded else pixels.decode_png(cutout_path)
         try:
-            pixels.write(cutout_path, pixels.decode_png(cutout_path))
+            pixels.write(cutout_path, pre)
         except OSError:
             pass  # a read-only cache still renders, from the PNG
 
@@ -122,7 +124,7 @@ def product_from_cutout(photo: Path, cutout_path: Path, remover: str, key: str) 
         return decoded[0]
 
     shape = _shape_cached(cutout_path, rgba)
-    _pixels_cached(cutout_path)
+    _pixels_cached(cutout_path, decoded)
     return Product(Path(photo), cutout_path, remover, _swatches_cached(cutout_path, rgba), shape, key,
                    _tone_cached(cutout_path, rgba))
 

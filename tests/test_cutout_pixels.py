@@ -71,6 +71,8 @@ def test_preparing_a_product_keeps_its_pixels_and_the_renderer_reads_them(tmp_pa
     rgba.save(src)
     product = prepare_product(src, remover="alpha")
     assert pixels.current(product.cutout_path)
+    # written from the image the palette and shape decoded (Pillow): the pixels OpenCV would give
+    assert np.array_equal(pixels.read(product.cutout_path), pixels.decode_png(product.cutout_path))
     decoded = []
     monkeypatch.setattr(pixels, "decode_png", lambda p: decoded.append(p))  # must not be needed now
     compose._cutout_pixels.cache_clear()
