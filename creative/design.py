@@ -106,7 +106,7 @@ def _pixels_cached(cutout_path: Path, decoded: list[Image.Image]) -> None:
     from .cutout import pixels
 
     if not pixels.current(cutout_path):
-        pre = np.asarray(decoded[0].convert("RGBa")) if decoded else pixels.decode_png(cutout_path)
+        pre = pixels.premultiply(decoded[0]) if decoded else pixels.decode_png(cutout_path)
         try:
             pixels.write(cutout_path, pre)
         except OSError:

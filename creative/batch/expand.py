@@ -116,7 +116,7 @@ def expand(plan: Plan, rp: ResolvedProduct, writer) -> list[JobSpec | JobProblem
 
 
 def _job(plan: Plan, rp: ResolvedProduct, seg: SegmentPlan, locale: str, tpl: TemplateChoice, size: tuple[int, int],
-         currency: str, seed: int, writer, copies: dict | None = None) -> JobSpec:
+         currency: str, seed: int, writer, copies: dict) -> JobSpec:
     rec = rp.record
     if rec.price is not None and not (rec.currency or plan.campaign.products.currency):
         raise CreativeError("the price has no currency: add a currency column, a code in the price ('15.00 USD') "
@@ -127,15 +127,12 @@ def _job(plan: Plan, rp: ResolvedProduct, seg: SegmentPlan, locale: str, tpl: Te
         product_type=rec.product_type, color=rec.color, price=rec.price, original_price=rec.original_price,
         currency=currency, limits=slot_limits(tpl.template, size),
     )
-    hit = copies.get(req) if copies is not None else None
-    if hit is None:
+    if req not in copies:
         copy = writer.write(req)
-        content = Content.create(copy.headline, subhead=copy.subhead, price=rec.price, original_price=rec.original_price,
-                                 currency=currency, locale=locale, badge=copy.badge, cta=copy.cta, brand=rec.brand)
-        if copies is not None:
-            copies[req] = (copy, content)
-    else:
-        copy, content = hit
+        copies[req] = (copy, Content.create(copy.headline, subhead=copy.subhead, price=rec.price,
+                                            original_price=rec.original_price, currency=currency, locale=locale,
+                                            badge=copy.badge, cta=copy.cta, brand=rec.brand))
+    copy, content = copies[req]
     fields = {
         "campaign": plan.name, "product_id": rec.id, "template": tpl.name, "size": format_size(size),
         "width": str(size[0]), "height": str(size[1]), "segment": seg.name or "all", "locale": locale,

@@ -50,8 +50,16 @@ def decode_png(png: str | Path) -> np.ndarray:
     if bgra is not None and bgra.dtype == np.uint8 and bgra.ndim == 3 and bgra.shape[2] == 4:
         return cv2.cvtColor(cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGBA), cv2.COLOR_RGBA2mRGBA)
     with Image.open(png) as im:
-        rgba = im if im.mode == "RGBA" else im.convert("RGBA")  # (converting to its own mode copies)
-        return np.asarray(rgba.convert("RGBa"))
+        return premultiply(im)
+
+
+def premultiply(img: Image.Image) -> np.ndarray:
+    """The premultiplied RGBA pixels of a Pillow image of any mode (Pillow's rounding, which is
+    OpenCV's here)."""
+    if img.mode == "RGBa":
+        return np.asarray(img)
+    rgba = img if img.mode == "RGBA" else img.convert("RGBA")  # (converting to its own mode copies)
+    return np.asarray(rgba.convert("RGBa"))
 
 
 def _current_header(png: Path, data: bytes) -> tuple[int, int] | None:

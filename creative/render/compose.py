@@ -62,10 +62,14 @@ def resolve_color(ref: str, palette: Palette) -> RGB:
 
 def _fill(fill: Fill, size: tuple[int, int], palette: Palette, canvas: tuple[int, int]) -> Image.Image:
     """The fill's pixels: RGB when opaque (pasted as they are), else RGBA (pasted through their alpha)."""
-    c1 = resolve_color(fill.color, palette)
-    c2 = resolve_color(fill.color2, palette) if fill.color2 else c1
+    c1, c2 = _fill_colors(fill, palette)
     return fill_image(size, fill.kind, c1, c2, angle=fill.angle, pattern=fill.pattern, cell=_pattern_cell(fill, canvas),
                       opacity=fill.opacity, mode="RGB" if fill.opacity >= 1.0 else "RGBA")
+
+
+def _fill_colors(fill: Fill, palette: Palette) -> tuple[RGB, RGB]:
+    c1 = resolve_color(fill.color, palette)
+    return c1, (resolve_color(fill.color2, palette) if fill.color2 else c1)
 
 
 def _pattern_cell(fill: Fill, canvas: tuple[int, int]) -> int:
@@ -134,8 +138,7 @@ def _draw_static(canvas: Image.Image, layer, layout: Layout, palette: Palette,
         return
     fill = layer.fill
     if fill.kind == "pattern" and layer.shape in ("rect", "line") and ground is not None:
-        c1 = resolve_color(fill.color, palette)
-        c2 = resolve_color(fill.color2, palette) if fill.color2 else c1
+        c1, c2 = _fill_colors(fill, palette)
         paint_pattern_rect(canvas, el.box, c1, c2, pattern=fill.pattern, cell=_pattern_cell(fill, layout.canvas),
                            opacity=fill.opacity, ground=ground)
         return
@@ -169,10 +172,6 @@ def _sized(path: str, size: tuple[int, int]) -> np.ndarray:
     """The cut-out at ``path`` as premultiplied pixels of ``size``."""
     pre = _cutout_pixels(path)
     return pre if (pre.shape[1], pre.shape[0]) == size else resample(pre, size)
-
-
-def _premultiplied(img: Image.Image) -> np.ndarray:
-    return np.asarray(img if img.mode == "RGBa" else img.convert("RGBa"))
 
 
 def _shadow_alpha(alpha: np.ndarray, size: tuple[int, int], shadow_opacity: float) -> tuple[np.ndarray, tuple[int, int]]:
@@ -245,7 +244,9 @@ def _resize_rgba(src: Image.Image | np.ndarray, size: tuple[int, int]) -> Image.
         assert isinstance(src, Image.Image)
         if src.size == size:
             return src
-        pre = _premultiplied(src)
+        from ..cutout.pixels import premultiply
+
+        pre = premultiply(src)
     h, w = pre.shape[:2]
     if (w, h) != size:
         pre = resample(pre, size)

@@ -36,13 +36,7 @@ def fill_image(size: tuple[int, int], kind: str, c1: RGB, c2: RGB, *, angle: flo
             t = xs * cos(a) + ys * sin(a)
         else:
             t = np.hypot((xs - w / 2) / max(w, 1), (ys - h / 2) / max(h, 1))
-        t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-        a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
-        px = np.empty((h, w, channels), np.uint8)
-        for c in range(3):  # channel by channel: the same float32 sums as all at once, without an (h, w, 3) temporary
-            px[..., c] = np.rint(a1[c] + (a2[c] - a1[c]) * t)
-        if channels == 4:
-            px[..., 3] = alpha
+        px = _ramp(t, c1, c2, alpha, channels)
         if (w, h) != full:
             import cv2
 
@@ -97,19 +91,25 @@ def _vertical_gradient(size: tuple[int, int], angle: float, c1: RGB, c2: RGB, al
     w, h = size
     k = max(1, max(w, h) // 256)
     gh = max(2, h // k)
-    t = np.arange(gh, dtype=np.float32) * np.float32(sin(radians(angle)))
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
-    px = np.empty((gh, 1, channels), np.uint8)
-    for c in range(3):
-        px[:, 0, c] = np.rint(a1[c] + (a2[c] - a1[c]) * t)
-    if channels == 4:
-        px[..., 3] = alpha
+    px = _ramp((np.arange(gh, dtype=np.float32) * np.float32(sin(radians(angle))))[:, None], c1, c2, alpha, channels)
     if gh != h:
         import cv2
 
         px = cv2.resize(px, (1, h), interpolation=cv2.INTER_LINEAR).reshape(h, 1, channels)
     return _image(px).resize(size, Image.Resampling.NEAREST)
+
+
+def _ramp(t: np.ndarray, c1: RGB, c2: RGB, alpha: int, channels: int) -> np.ndarray:
+    """Pixels from ``c1`` to ``c2`` along ``t`` (float32, any 2-D shape; normalised to 0..1 here),
+    with ``alpha`` as a fourth channel when ``channels`` is 4."""
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    a1, a2 = np.array(c1, np.float32), np.array(c2, np.float32)
+    px = np.empty((*t.shape, channels), np.uint8)
+    for c in range(3):  # channel by channel: the same float32 sums as all at once, without an (h, w, 3) temporary
+        px[..., c] = np.rint(a1[c] + (a2[c] - a1[c]) * t)
+    if channels == 4:
+        px[..., 3] = alpha
+    return px
 
 
 def _image(px: np.ndarray) -> Image.Image:
