@@ -24,6 +24,7 @@ import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,14 +82,18 @@ def make_catalogue(work: Path, n: int, sources: list[Path], name: str) -> Path:
     return feed
 
 
-def campaign(feed: Path, out: Path) -> Path:
-    """One segment whose template rotates over every bundled template, 4 sizes, one locale."""
+def campaign(feed: Path, out: Path, segments: int = 1) -> Path:
+    """One segment (or ``segments``, with tones in turn) whose template rotates over every bundled
+    template, 4 sizes, one locale."""
     from creative.template import discover
 
     names = sorted(discover())
+    tones = ["urgent", "playful", "premium", "warm"]
+    segs = {f"segment{i}" if segments > 1 else "everyone": {"templates": names, "copy_tone": tones[i % len(tones)]}
+            for i in range(segments)}
     text = json.dumps({
         "name": "bench", "products": {"feed": str(feed)}, "sizes": SIZES, "locales": ["en-US"],
-        "segments": {"everyone": {"templates": names, "copy_tone": "urgent"}},
+        "segments": segs,
         "copy": {"occasion": "black-friday", "seed": 1}, "remover": "alpha",
         "output": {"dir": str(out), "format": "jpg", "pattern": "{product_id}/{size}.{ext}"},
     })
@@ -257,10 +262,15 @@ def run(work: Path) -> str:
     # pool and Ray run in turns, round after round, so all three see the same weather; the best of each
     # counts (as in the banner section). Each of ours is its own process (a Ray driver's threads must
     # never be forked into a local pool).
+    # Each round pairs a yardstick run with a local-pool run taken next to it, yardstick first in
+    # odd rounds and second in even ones (so neither always gets the other's leftovers).
     yard_runs, local_runs, ray_runs = [], [], []
-    for _ in range(REPEATS):
-        yard_runs.append(yardstick(sources, work))
+    for i in range(REPEATS):
+        if i % 2 == 0:
+            yard_runs.append(yardstick(sources, work))
         local_runs.append(ours_isolated(campaign(feed, work / "out-local"), work / "out-local", "local"))
+        if i % 2 == 1:
+            yard_runs.append(yardstick(sources, work))
         if has_ray:
             ray_runs.append(ours_isolated(campaign(feed, work / "out-ray"), work / "out-ray", "ray"))
     r["yard_rates"] = [round(x, 1) for x in yard_runs]
@@ -269,6 +279,7 @@ def run(work: Path) -> str:
     r["local_rates"] = [round(x["rate"], 1) for x in local_runs]
     r["ratio_local"] = r["local"]["rate"] / r["yard"]
     r["round_ratios"] = [round(lo["rate"] / y, 2) for lo, y in zip(local_runs, yard_runs)]
+    r["ratio_paired"] = statistics.median(lo["rate"] / y for lo, y in zip(local_runs, yard_runs))
     if ray_runs:
         r["ray"] = max(ray_runs, key=lambda x: x["rate"])
         r["ray_rates"] = [round(x["rate"], 1) for x in ray_runs]
@@ -281,6 +292,8 @@ def run(work: Path) -> str:
     warm_cutouts(large)
     r["mem500"] = peak_memory(campaign(small, work / "out-m500"), work / "out-m500")
     r["mem2000"] = peak_memory(campaign(large, work / "out-m2000"), work / "out-m2000")
+    # and 8,000 (the 500 products in 4 segments): does the peak keep growing once caches are warm?
+    r["mem8000"] = peak_memory(campaign(large, work / "out-m8000", segments=4), work / "out-m8000")
     print(json.dumps(r, indent=2, default=str))
     return report(r)
 
@@ -323,9 +336,11 @@ def report(r: dict) -> str:
     loc = r["local"]
     lines = [
         f"| yardstick `naive_banner.py`, same size mix and cut-outs (runs: {', '.join(map(str, r['yard_rates']))}) | {r['yard']:.1f} banners/s | | |",
-        f"| local pool, 1,000 jobs, progress bar on (runs: {', '.join(map(str, r['local_rates']))}; ratio in each round: "
-        f"{', '.join(f'{x:.2f}×' for x in r['round_ratios'])}) | {loc['rate']:.1f} banners/s on "
-        f"{loc['workers']} workers (**{r['ratio_local']:.2f}× yardstick**) | ≥ 2.5× | {_ok(r['ratio_local'] >= 2.5)} |",
+        f"| local pool, 1,000 jobs, progress bar on (runs: {', '.join(map(str, r['local_rates']))}) | {loc['rate']:.1f} banners/s "
+        f"on {loc['workers']} workers at best | | |",
+        f"| local pool against the yardstick run beside it (ratio in each round: "
+        f"{', '.join(f'{x:.2f}×' for x in r['round_ratios'])}; best of ours over best of the yardstick: {r['ratio_local']:.2f}×) "
+        f"| **{r['ratio_paired']:.2f}×** (median of the rounds) | ≥ 2.5× | {_ok(r['ratio_paired'] >= 2.5)} |",
     ]
     if "ray" in r:
         ray = r["ray"]
@@ -334,12 +349,14 @@ def report(r: dict) -> str:
                      f"{_ok(r['ratio_ray'] >= 0.8)} |")
     else:
         lines.append("| Ray | not installed in this environment | ≥ 0.8× | **not measured** |")
-    m5, m20 = r["mem500"], r["mem2000"]
+    m5, m20, m80 = r["mem500"], r["mem2000"], r["mem8000"]
     flat = m20["pss"] <= 1.15 * m5["pss"]
     lines += [
         f"| peak memory, 500 jobs (driver + workers, summed PSS; summed RSS) | {m5['pss']:.0f} MB ({m5['rss']:.0f} MB RSS) | ≤ 600 MB | {_ok(m5['pss'] <= 600)} |",
         f"| peak memory, 2,000 jobs | {m20['pss']:.0f} MB ({m20['rss']:.0f} MB RSS) | ≤ 600 MB, flat (≤ 1.15× the 500-job peak) | "
         f"{_ok(m20['pss'] <= 600 and flat)} ({m20['pss'] / m5['pss']:.2f}×) |",
+        f"| peak memory, 8,000 jobs (the 500 products in 4 segments) | {m80['pss']:.0f} MB ({m80['rss']:.0f} MB RSS): "
+        f"**{m80['pss'] / m20['pss']:.2f}×** the 2,000-job peak | ≤ 600 MB | {_ok(m80['pss'] <= 600)} |",
     ]
     return f"""## Campaign batches (issue 4)
 
@@ -347,9 +364,13 @@ def report(r: dict) -> str:
 every bundled template, black-friday copy, cut-outs cached beforehand (cut-outs used: {', '.join(r['sources'])}, one
 file and one cache entry per product). Ours runs through `creative.batch.run_batch` with a rich progress bar drawing;
 its time runs from the first product to the last result (workers started). The yardstick renders the same size mix
-from the same cut-outs in one process. The yardstick, the local pool and Ray run in turns, {REPEATS} rounds (each
-round a yardstick run, then ours), so all see the same load on this shared machine; the best of each counts, as in the
-banner section, and each round's own ratio is listed too. Memory: `creative batch` in a subprocess, sampled every 50 ms.
+from the same cut-outs in one process. The yardstick, the local pool and Ray run in turns, {REPEATS} rounds; in each
+round a yardstick run and a local-pool run are taken one beside the other (the yardstick first in odd rounds, second in
+even ones), so the two see the same load on this shared machine, and the ratio of that pair is the round's. The
+target is judged on the median of those paired ratios. (Earlier versions of this page judged it on the best local run
+over the best yardstick run, also listed: that compares the two at different minutes of a machine whose speed swings by
+a third within the hour, which the same-run comparison is meant to cancel.) Memory: `creative batch` in a subprocess,
+the process tree sampled every 50 ms.
 
 | measurement | value | target | status |
 | --- | --- | --- | --- |

@@ -111,7 +111,7 @@ PER_PRODUCT_CACHES = (("creative.render.compose", "_product_pixels"), ("creative
 #: Caches that help every product but grow with each new shape size: emptied when over budget.
 #: (Fonts are not here: ``fonts.get_font`` is an LRU of its own size, which keeps the sizes in use
 #: instead of loading them all again after each clear: 43 % fewer font loads in a catalogue batch.)
-BUDGETED_CACHES = (("creative.render.paint", "shape_mask", 64),)
+BUDGETED_CACHES = (("creative.render.paint", "shape_mask", 64), ("creative.render.paint", "shape_plan", 64))
 
 
 def release_caches() -> None:

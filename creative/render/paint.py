@@ -7,6 +7,8 @@ from math import cos, pi, radians, sin
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .masked import MIN_AREA, MaskPlan, paste_planned, plan_mask
+
 RGB = tuple[int, int, int]
 
 
@@ -238,12 +240,14 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
         canvas.paste((*fill[:3], 255)[: len(canvas.mode)], box)  # an opaque rectangle of one colour: a fill
         return
     mask = shape_mask(shape, (w, h), radius)
+    plan = w * h >= MIN_AREA  # while the mask is the shape's own, large enough to paste in parts (masked.py)
+    layer: Image.Image | tuple
     if isinstance(fill, tuple):
         a = fill[3] if len(fill) == 4 else 255
-        layer = Image.new("RGBA", (w, h), (*fill[:3], 255))
+        layer = (*fill[:3], 255)
         if a != 255:
             mask = mask.point(lambda v: v * a // 255)
-            covered = False
+            covered = plan = False
     elif fill.mode == "RGB":  # opaque by nature
         layer = fill
     else:
@@ -253,19 +257,25 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
             from PIL import ImageChops
 
             mask = a_band if covered else ImageChops.multiply(mask, a_band)
-            covered = False
+            covered = plan = False
             layer = layer.copy()
             layer.putalpha(255)  # its alpha now lives in the mask
     if opaque_ground or canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
         # Over an opaque ground "over" is a blend by the mask: paste does it without building a layer.
         if covered:
-            canvas.paste(layer, (x0, y0))  # a plain copy: an opaque rectangle needs no blend
+            canvas.paste(layer, (x0, y0))  # an image (a colour here returned above): a plain copy
         else:
-            canvas.paste(layer, (x0, y0), mask)
+            paste_planned(canvas, layer, mask, (x0, y0), shape_plan(shape, (w, h), radius) if plan else None)
         return
-    layer = layer.copy()
+    layer = Image.new("RGBA", (w, h), layer) if isinstance(layer, tuple) else layer.copy()
     layer.putalpha(mask)
     canvas.alpha_composite(layer, (x0, y0))
+
+
+@lru_cache(maxsize=512)
+def shape_plan(shape: str, size: tuple[int, int], radius: float = 0.08) -> MaskPlan:
+    """Where :func:`shape_mask` is opaque and where it blends (see :mod:`creative.render.masked`)."""
+    return plan_mask(np.asarray(shape_mask(shape, size, radius)))
 
 
 def _opaque(canvas: Image.Image, box: tuple[int, int, int, int]) -> bool:

@@ -134,7 +134,13 @@ def clip_to_canvas(canvas: Image.Image, img: Image.Image, x: int, y: int) -> tup
 
 
 def _paste(canvas: Image.Image, color: tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
-    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas (see :func:`paint_through`)."""
+    """``canvas.paste(color, (x, y), mask)`` clipped to the canvas (see :func:`paint_through`)
+    and to the ink: where the mask is 0 the blend would leave the canvas as it is."""
+    ink = mask.getbbox()
+    if ink is None:
+        return
+    if ink != (0, 0, mask.width, mask.height):
+        mask, x, y = mask.crop(ink), x + ink[0], y + ink[1]
     part = clip_to_canvas(canvas, mask, x, y)
     if part is not None:
         paint_through(canvas, color, *part)
