@@ -83,21 +83,16 @@ def make_catalogue(work: Path, n: int, sources: list[Path], name: str, photos: i
     return feed
 
 
-def campaign(feed: Path, out: Path, segments: int = 1) -> Path:
-    """One segment (or ``segments``, with tones in turn) whose template rotates over every bundled
-    template, 4 sizes, one locale."""
+def campaign(feed: Path, out: Path) -> Path:
+    """One segment whose template rotates over every bundled template, 4 sizes, one locale."""
     from creative.template import discover
 
     names = sorted(discover())
-    tones = ["urgent", "playful", "premium", "warm"]
-    segs = {f"segment{i}" if segments > 1 else "everyone": {"templates": names, "copy_tone": tones[i % len(tones)]}
-            for i in range(segments)}
     text = json.dumps({
         "name": "bench", "products": {"feed": str(feed)}, "sizes": SIZES, "locales": ["en-US"],
-        "segments": segs,
+        "segments": {"everyone": {"templates": names, "copy_tone": "urgent"}},
         "copy": {"occasion": "black-friday", "seed": 1}, "remover": "alpha",
-        "output": {"dir": str(out), "format": "jpg",
-                   "pattern": "{product_id}/{segment}-{size}.{ext}" if segments > 1 else "{product_id}/{size}.{ext}"},
+        "output": {"dir": str(out), "format": "jpg", "pattern": "{product_id}/{size}.{ext}"},
     })
     p = feed.parent / f"campaign-{out.name}.yaml"
     p.write_text(text, encoding="utf-8")  # JSON is YAML

@@ -263,8 +263,8 @@ def _draw_product(canvas: Image.Image, el: Element, layer: ProductLayer, cutout_
                                           layer.shadow_opacity if layer.shadow else 0.0)
     if shadow is not None:
         shadow_mask, (sx, sy) = shadow
-        paste_clipped(canvas, (0, 0, 0, 255), shadow_mask, x0 + sx, y0 + sy, None)
-    paste_clipped(canvas, colour, mask, x0, y0, None)
+        paste_clipped(canvas, (0, 0, 0, 255), shadow_mask, x0 + sx, y0 + sy)
+    paste_clipped(canvas, colour, mask, x0, y0)
 
 
 @lru_cache(maxsize=64)

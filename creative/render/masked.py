@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ..text.draw import clip_to_canvas, paint_through
+
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1 in the mask's own pixels
 
 #: A mask smaller than this is pasted whole: the parts' own costs would outweigh the saving.
@@ -86,45 +88,33 @@ def plan_mask(mask: np.ndarray) -> MaskPlan:
 
 
 def paste_planned(canvas: Image.Image, src: Image.Image | tuple[int, ...], mask: Image.Image, xy: tuple[int, int],
-                  plan: MaskPlan | None, window: Rect | None = None) -> None:
-    """``canvas.paste(src, (x, y), mask)`` done by ``plan`` (None: the one paste), same pixels.
-
-    ``src``: an image the mask's size, or a colour. ``window``: the part of the mask to paste (in
-    the mask's pixels), which lands at ``xy`` (for a mask clipped to the canvas); the whole mask
-    by default. A colour is blended by pasting a solid image through the mask: Pillow's
-    fill-through-mask runs three to four times slower than its image-through-mask."""
-    wx0, wy0, wx1, wy1 = window or (0, 0, mask.width, mask.height)
-    x, y = xy
-    if plan is None or (wx1 - wx0) * (wy1 - wy0) < MIN_AREA:
-        part = mask if (wx0, wy0, wx1, wy1) == (0, 0, mask.width, mask.height) else mask.crop((wx0, wy0, wx1, wy1))
-        if isinstance(src, tuple):
-            canvas.paste(Image.new(canvas.mode, part.size, src[: len(canvas.mode)]), xy, part)
-        else:
-            canvas.paste(src if part is mask else src.crop((wx0, wy0, wx1, wy1)), xy, part)
-        return
-    for rect in plan.copy:
-        r = _clip(rect, wx0, wy0, wx1, wy1)
-        if r is not None:
-            at = (x + r[0] - wx0, y + r[1] - wy0, x + r[2] - wx0, y + r[3] - wy0)
-            canvas.paste(src[: len(canvas.mode)] if isinstance(src, tuple) else src.crop(r), at)
-    for rect in plan.blend:
-        r = _clip(rect, wx0, wy0, wx1, wy1)
-        if r is not None:
-            m = mask.crop(r)
-            layer = Image.new(canvas.mode, m.size, src[: len(canvas.mode)]) if isinstance(src, tuple) else src.crop(r)
-            canvas.paste(layer, (x + r[0] - wx0, y + r[1] - wy0), m)
-
-
-def paste_clipped(canvas: Image.Image, src: Image.Image | tuple[int, ...], mask: Image.Image, x: int, y: int,
                   plan: MaskPlan | None) -> None:
-    """:func:`paste_planned` of the part of ``mask`` placed at ``(x, y)`` that lies on the canvas
-    (negative offsets allowed)."""
-    cx0, cy0 = max(0, -x), max(0, -y)
-    cx1, cy1 = min(mask.width, canvas.width - x), min(mask.height, canvas.height - y)
-    if cx0 < cx1 and cy0 < cy1:
-        paste_planned(canvas, src, mask, (x + cx0, y + cy0), plan, (cx0, cy0, cx1, cy1))
+    """``canvas.paste(src, xy, mask)`` done by ``plan`` (None, or a mask under :data:`MIN_AREA`:
+    the one paste), same pixels. ``src``: an image the mask's size, or a colour."""
+    if plan is None or mask.width * mask.height < MIN_AREA:
+        _paste(canvas, src, mask, xy)
+        return
+    x, y = xy
+    for r in plan.copy:
+        canvas.paste(src[: len(canvas.mode)] if isinstance(src, tuple) else src.crop(r), (x + r[0], y + r[1], x + r[2], y + r[3]))
+    for r in plan.blend:
+        _paste(canvas, src if isinstance(src, tuple) else src.crop(r), mask.crop(r), (x + r[0], y + r[1]))
 
 
-def _clip(r: Rect, x0: int, y0: int, x1: int, y1: int) -> Rect | None:
-    c = (max(r[0], x0), max(r[1], y0), min(r[2], x1), min(r[3], y1))
-    return c if c[0] < c[2] and c[1] < c[3] else None
+def paste_clipped(canvas: Image.Image, src: Image.Image | tuple[int, ...], mask: Image.Image, x: int, y: int) -> None:
+    """``canvas.paste(src, (x, y), mask)`` of the part of ``mask`` that lies on the canvas
+    (negative offsets allowed); ``src``: an image the mask's size, or a colour."""
+    part = clip_to_canvas(canvas, mask, x, y)
+    if part is None:
+        return
+    mask, (px, py) = part
+    if not isinstance(src, tuple) and src.size != mask.size:  # clipped: the same part of the source
+        src = src.crop((px - x, py - y, px - x + mask.width, py - y + mask.height))
+    _paste(canvas, src, mask, (px, py))
+
+
+def _paste(canvas: Image.Image, src: Image.Image | tuple[int, ...], mask: Image.Image, xy: tuple[int, int]) -> None:
+    if isinstance(src, tuple):
+        paint_through(canvas, src, mask, xy)  # a colour goes as a solid image (see there)
+    else:
+        canvas.paste(src, xy, mask)

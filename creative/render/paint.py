@@ -240,14 +240,14 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
         canvas.paste((*fill[:3], 255)[: len(canvas.mode)], box)  # an opaque rectangle of one colour: a fill
         return
     mask = shape_mask(shape, (w, h), radius)
-    plan = w * h >= MIN_AREA  # while the mask is the shape's own, large enough to paste in parts (masked.py)
+    own = True  # the mask is the shape's own (then it has a cached plan: masked.py)
     layer: Image.Image | tuple
     if isinstance(fill, tuple):
         a = fill[3] if len(fill) == 4 else 255
         layer = (*fill[:3], 255)
         if a != 255:
             mask = mask.point(lambda v: v * a // 255)
-            covered = plan = False
+            covered = own = False
     elif fill.mode == "RGB":  # opaque by nature
         layer = fill
     else:
@@ -257,7 +257,7 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
             from PIL import ImageChops
 
             mask = a_band if covered else ImageChops.multiply(mask, a_band)
-            covered = plan = False
+            covered = own = False
             layer = layer.copy()
             layer.putalpha(255)  # its alpha now lives in the mask
     if opaque_ground or canvas.mode == "RGB" or _opaque(canvas, (x0, y0, x1, y1)):
@@ -265,7 +265,7 @@ def paint_shape(canvas: Image.Image, box: tuple[int, int, int, int], shape: str,
         if covered:
             canvas.paste(layer, (x0, y0))  # an image (a colour here returned above): a plain copy
         else:
-            paste_planned(canvas, layer, mask, (x0, y0), shape_plan(shape, (w, h), radius) if plan else None)
+            paste_planned(canvas, layer, mask, (x0, y0), shape_plan(shape, (w, h), radius) if own and w * h >= MIN_AREA else None)
         return
     layer = Image.new("RGBA", (w, h), layer) if isinstance(layer, tuple) else layer.copy()
     layer.putalpha(mask)
