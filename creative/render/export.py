@@ -1,10 +1,9 @@
 """Writing images and JSON atomically: a temporary name in the same folder, then a rename."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
-import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,30 +23,42 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     return FORMATS[key]
 
 
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    """The process umask (read once; os.umask can only be read by setting it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+#: Flags of a temporary output: new (never an existing file), write-only, binary, not inherited.
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_temp_seq = itertools.count()
+
+
+def _open_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, open for writing: ``.NAME.PID-N.part``. The process id
+    and a counter make the name unique among live writers (one a killed process left is passed
+    over: the file is created exclusively). It gets the usual permissions (0666 less the umask),
+    and costs one system call: ``tempfile.mkstemp`` draws a random name and needs a ``chmod``."""
+    while True:
+        tmp = os.path.join(path.parent, f".{path.name}.{os.getpid()}-{next(_temp_seq)}.part")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def _atomic_write(path: Path, write) -> None:
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except FileNotFoundError:  # the folder is made on the first write into it
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
-    try:
+        try:
+            fd, tmp = _open_temp(path)
+        except FileNotFoundError:  # the folder is made on the first write into it
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = _open_temp(path)
         with os.fdopen(fd, "wb") as fh:
             write(fh)
         os.replace(tmp, path)
     except OSError as e:
-        _unlink(tmp)
+        if tmp:
+            _unlink(tmp)
         raise CreativeError(f"{path}: could not write ({e.strerror or e})") from None
     except BaseException:
-        _unlink(tmp)
+        if tmp:
+            _unlink(tmp)
         raise
 
 
